@@ -1,0 +1,133 @@
+// The one storage interface every backend implements (ARCHITECTURE.md "One Backend interface, one
+// conformance suite"). A backend stores instances and their history, and keeps two queues:
+//  - the instance inbox: messages to orchestrations and entities, each with a visibility time (timers);
+//    messages for one instance are handed out together, under a lock, as an InstanceWorkItem;
+//  - the activity queue: TaskScheduled events waiting for a worker.
+// The backend knows nothing of orchestration rules: the engine (taskhub/local over core/) decides what a
+// batch of messages means and hands back one InstanceCommit, which the backend applies as one unit
+// (the Azure Storage backend in the DT.AS commit order: messages, history, instance row, deletes).
+
+import type { ActivityTask, HistoryEvent, InstanceRecord, OutboundMessage, RuntimeStatus, TaskMessage } from '../core';
+
+/** A message in an instance inbox, as handed out in a work item. */
+export interface InboxMessage extends TaskMessage {
+  /** Backend-specific id, unique within the inbox. */
+  messageId: string;
+  /** How many times this message has been handed out, this time included. */
+  dequeueCount: number;
+}
+
+/** All visible messages for one instance, locked to one caller until completed, abandoned or expired. */
+export interface InstanceWorkItem {
+  instanceId: string;
+  /** Absent when nothing was ever stored for this id (a first start, a first entity signal, a stray event). */
+  instance?: InstanceRecord;
+  /** Committed history of the current execution, in order. */
+  history: HistoryEvent[];
+  messages: InboxMessage[];
+  /** Opaque; identifies this lock. */
+  lockToken: string;
+}
+
+/** What one processed InstanceWorkItem changes. */
+export interface InstanceCommit {
+  /** The new instance record; `null` leaves no record (a discarded message for an unknown instance). */
+  instance: InstanceRecord | null;
+  /** Events to add to the stored history, or a whole new history (continue-as-new, rewind). */
+  history: { append: HistoryEvent[] } | { replace: HistoryEvent[] };
+  /** Messages to other instances' inboxes (and to this one: timers, continue-as-new). */
+  messages: OutboundMessage[];
+  /** Activity invocations to enqueue. */
+  activities: ActivityTask[];
+  /** Inbox messages of the work item that must stay in the inbox (for example held for a later episode). */
+  keepMessageIds?: string[];
+}
+
+/** An activity invocation handed to one caller. */
+export interface ActivityWorkItemLease {
+  task: ActivityTask;
+  /** Backend-specific id of the queue message. */
+  messageId: string;
+  dequeueCount: number;
+  lockToken: string;
+}
+
+export interface InstanceQuery {
+  instanceIdPrefix?: string;
+  createdFrom?: string;
+  createdTo?: string;
+  statuses?: RuntimeStatus[];
+  /** Orchestrations only, entities only, or both (default: orchestrations). */
+  kind?: 'orchestration' | 'entity' | 'all';
+  pageSize?: number;
+  continuationToken?: string;
+}
+
+export interface InstancePage {
+  instances: InstanceRecord[];
+  /** Absent on the last page. */
+  continuationToken?: string;
+}
+
+export interface PurgeFilter {
+  createdFrom?: string;
+  createdTo?: string;
+  /** Only terminal statuses are purged; defaults to all terminal statuses. */
+  statuses?: RuntimeStatus[];
+}
+
+export interface CreateInstanceOptions {
+  /**
+   * Statuses an existing instance with the same id may have and still be replaced. An existing
+   * instance in any other status makes createInstance throw InstanceExistsError.
+   */
+  replaceableStatuses: RuntimeStatus[];
+}
+
+export interface Backend {
+  /** For logs: "memory", "AzureStorage(...)". */
+  readonly description: string;
+
+  /** Creates what the task hub needs (tables, queues) and starts background upkeep. Idempotent. */
+  start(): Promise<void>;
+  /** Stops background upkeep and gives up leases; stored data stays. */
+  stop(): Promise<void>;
+
+  // --- Client operations
+
+  /**
+   * Stores a new instance record (status Pending) and puts its ExecutionStarted message in its inbox,
+   * atomically with the check against an existing instance of the same id.
+   */
+  createInstance(record: InstanceRecord, start: OutboundMessage, options: CreateInstanceOptions): Promise<void>;
+  /** Puts messages in their target instances' inboxes. */
+  sendMessages(messages: OutboundMessage[]): Promise<void>;
+  getInstance(instanceId: string): Promise<InstanceRecord | undefined>;
+  /** History of the current execution; empty for an unknown instance. */
+  getHistory(instanceId: string): Promise<HistoryEvent[]>;
+  queryInstances(query: InstanceQuery): Promise<InstancePage>;
+  /** Deletes the instance, its history and its pending inbox messages. Returns false if unknown. */
+  purgeInstance(instanceId: string): Promise<boolean>;
+  /** Deletes every terminal instance that matches; returns how many. */
+  purgeInstances(filter: PurgeFilter): Promise<number>;
+
+  // --- Instance (orchestration and entity) work items
+
+  /**
+   * Locks the next instance with visible inbox messages and returns it with its state and those messages;
+   * `undefined` if there is none by the time `signal` aborts or the backend's poll wait ends.
+   * An instance is never handed to two callers at once.
+   */
+  lockNextInstance(signal?: AbortSignal): Promise<InstanceWorkItem | undefined>;
+  /** Applies the commit and releases the lock. Throws LockLostError if the lock expired or was taken. */
+  completeInstance(item: InstanceWorkItem, commit: InstanceCommit): Promise<void>;
+  /** Releases the lock; the messages become visible again after `delayMs` (default now). */
+  abandonInstance(item: InstanceWorkItem, delayMs?: number): Promise<void>;
+
+  // --- Activity work items
+
+  lockNextActivity(signal?: AbortSignal): Promise<ActivityWorkItemLease | undefined>;
+  /** Puts the result message in the orchestration's inbox and removes the activity from the queue. */
+  completeActivity(lease: ActivityWorkItemLease, result: OutboundMessage): Promise<void>;
+  abandonActivity(lease: ActivityWorkItemLease, delayMs?: number): Promise<void>;
+}

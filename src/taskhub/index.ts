@@ -1,0 +1,2 @@
+export * from './task-hub';
+export * from './errors';
