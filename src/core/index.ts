@@ -7,3 +7,4 @@ export * from './instance';
 export * from './messages';
 export * from './status';
 export * from './work-items';
+export * from './logger';
