@@ -7,7 +7,15 @@
 // batch of messages means and hands back one InstanceCommit, which the backend applies as one unit
 // (the Azure Storage backend in the DT.AS commit order: messages, history, instance row, deletes).
 
-import type { ActivityTask, HistoryEvent, InstanceRecord, OutboundMessage, RuntimeStatus, TaskMessage } from '../core';
+import type {
+  ActivityTask,
+  HistoryEvent,
+  InstanceCommit,
+  InstanceRecord,
+  OutboundMessage,
+  RuntimeStatus,
+  TaskMessage,
+} from '../core';
 
 /** A message in an instance inbox, as handed out in a work item. */
 export interface InboxMessage extends TaskMessage {
@@ -29,19 +37,8 @@ export interface InstanceWorkItem {
   lockToken: string;
 }
 
-/** What one processed InstanceWorkItem changes. */
-export interface InstanceCommit {
-  /** The new instance record; `null` leaves no record (a discarded message for an unknown instance). */
-  instance: InstanceRecord | null;
-  /** Events to add to the stored history, or a whole new history (continue-as-new, rewind). */
-  history: { append: HistoryEvent[] } | { replace: HistoryEvent[] };
-  /** Messages to other instances' inboxes (and to this one: timers, continue-as-new). */
-  messages: OutboundMessage[];
-  /** Activity invocations to enqueue. */
-  activities: ActivityTask[];
-  /** Inbox messages of the work item that must stay in the inbox (for example held for a later episode). */
-  keepMessageIds?: string[];
-}
+/** What one processed InstanceWorkItem changes (defined in core, where the engine builds it). */
+export type { InstanceCommit };
 
 /** An activity invocation handed to one caller. */
 export interface ActivityWorkItemLease {

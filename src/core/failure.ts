@@ -9,12 +9,19 @@ export interface FailureDetails {
   properties?: Record<string, unknown>;
 }
 
-/** Turns anything thrown by user code into failure details without losing the message. */
+/**
+ * Turns anything thrown by user code into failure details without losing the message. Errors are recognised by
+ * shape, not `instanceof`: user apps run in Node's own realm, whose Error is another class under jest.
+ */
 export function failureFromError(error: unknown): FailureDetails {
-  if (error instanceof Error) {
+  if (isErrorLike(error)) {
     return { errorType: error.name || 'Error', errorMessage: error.message, stackTrace: error.stack };
   }
   return { errorType: 'Error', errorMessage: typeof error === 'string' ? error : safeStringify(error) };
+}
+
+function isErrorLike(value: unknown): value is Error {
+  return value instanceof Error || (typeof value === 'object' && value !== null && typeof (value as Error).message === 'string' && typeof (value as Error).name === 'string');
 }
 
 function safeStringify(value: unknown): string {

@@ -217,7 +217,7 @@ export type EntityRequestEvent =
   | EntityLockRequestedEvent
   | EntityUnlockSentEvent;
 
-/** Builds an event that was not scheduled by the orchestrator (eventId -1). */
-export function inboundEvent<T extends HistoryEventType>(body: EventBody<T>, timestamp: string): EventOf<T> {
+/** Builds an event that was not scheduled by the orchestrator (eventId -1). `T` is inferred from `body.type`. */
+export function inboundEvent<T extends HistoryEventType>(body: EventBody<T> & { type: T }, timestamp: string): EventOf<T> {
   return { eventId: -1, timestamp, ...body } as EventOf<T>;
 }
