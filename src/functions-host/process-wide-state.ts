@@ -1,0 +1,30 @@
+// State that must exist once per process. jest gives every test file its own copy of these modules, but the require
+// cache, the ESM cache, the environment and Module.prototype.require are the process's; their bookkeeping lives on
+// the app's (main-realm) global so every copy shares it.
+
+import { appGlobal } from './native-runtime';
+
+export interface ProcessWideState {
+  /** What `require('@azure/functions-core')` answers: the CoreApi of the load in progress (or the last one). */
+  coreApi?: object;
+  coreModuleInstalled: boolean;
+  /** require.cache keys that earlier loads evaluated; evicted before the next load. */
+  readonly modulesOfEarlierLoads: Set<string>;
+  /** ES module entry files already imported (Node cannot evict them). */
+  readonly importedEsmFiles: Set<string>;
+  /** Environment variables earlier loads set from local.settings.json (see applyLocalSettings). */
+  readonly settingsSetByHost: Map<string, string>;
+  /** The tail of the chain that serializes loads. */
+  loading: Promise<unknown>;
+}
+
+const KEY = Symbol.for('durable-runtime.functions-host.process-wide-state');
+const holder = appGlobal as unknown as Record<symbol, ProcessWideState | undefined>;
+
+export const processWide: ProcessWideState = (holder[KEY] ??= {
+  coreModuleInstalled: false,
+  modulesOfEarlierLoads: new Set(),
+  importedEsmFiles: new Set(),
+  settingsSetByHost: new Map(),
+  loading: Promise.resolve(),
+});

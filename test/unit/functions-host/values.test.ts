@@ -1,0 +1,70 @@
+// Small protocol rules: TimeSpans, RpcTypedData, Set-Cookie serialization (specs/functions-host.md §7, §8).
+import { formatTimeSpan, parseTimeSpan } from '../../../src/functions-host';
+import { decodeTypedData, encodeTypedData } from '../../../src/functions-host/typed-data';
+import { serializeCookie } from '../../../src/functions-host/http-messages';
+
+describe('TimeSpan', () => {
+  test.each([
+    ['00:00:01', 1000],
+    ['00:05', 300_000],
+    ['01:02:03.5', 3_723_500],
+    ['2.00:00:00', 172_800_000],
+  ])('%s is %d ms', (text, ms) => {
+    expect(parseTimeSpan(text)).toBe(ms);
+  });
+
+  test.each(['soon', '1:60:00', '00:00:75', ''])('%s is not a TimeSpan', (text) => {
+    expect(parseTimeSpan(text)).toBeUndefined();
+  });
+
+  test('formats like .NET', () => {
+    expect(formatTimeSpan(1000)).toBe('00:00:01');
+    expect(formatTimeSpan(26 * 3600_000 + 1)).toBe('1.02:00:00.001');
+  });
+});
+
+describe('RpcTypedData', () => {
+  test('values travel as JSON, so a string stays a string even when it looks like JSON (§7)', () => {
+    expect(encodeTypedData('42')).toEqual({ json: '"42"' });
+    expect(encodeTypedData({ a: [1, null] })).toEqual({ json: '{"a":[1,null]}' });
+    expect(encodeTypedData(null)).toEqual({ json: 'null' });
+    expect(encodeTypedData(undefined)).toBeUndefined();
+  });
+
+  test('bytes travel as bytes', () => {
+    expect(encodeTypedData(Buffer.from([1, 2]))).toEqual({ bytes: new Uint8Array([1, 2]) });
+  });
+
+  test('decodes what the library returns (§8 toRpcTypedData)', () => {
+    expect(decodeTypedData({ string: '42' })).toBe('42');
+    expect(decodeTypedData({ json: '{"isDone":true}' })).toEqual({ isDone: true });
+    expect(decodeTypedData({ int: 7 })).toBe(7);
+    expect(decodeTypedData({ double: 1.5 })).toBe(1.5);
+    expect(decodeTypedData({ bytes: new Uint8Array([3]) })).toEqual(Buffer.from([3]));
+    expect(decodeTypedData({ http: { statusCode: '201' } })).toEqual({ statusCode: '201' });
+    expect(decodeTypedData(undefined)).toBeUndefined();
+  });
+});
+
+describe('Set-Cookie', () => {
+  test('serializes every RpcHttpCookie attribute', () => {
+    expect(
+      serializeCookie({
+        name: 'sid',
+        value: 'abc',
+        domain: { value: 'example.com' },
+        path: { value: '/' },
+        expires: { value: { seconds: 1_700_000_000 } },
+        maxAge: { value: 60 },
+        secure: { value: true },
+        httpOnly: { value: true },
+        sameSite: 'strict',
+      }),
+    ).toBe('sid=abc; domain=example.com; path=/; expires=Tue, 14 Nov 2023 22:13:20 GMT; max-age=60; secure; samesite=strict; httponly');
+  });
+
+  test("sameSite 'none' means not set; 'explicitNone' means SameSite=None (§8)", () => {
+    expect(serializeCookie({ name: 'a', value: '1', sameSite: 'none' })).toBe('a=1');
+    expect(serializeCookie({ name: 'a', value: '1', sameSite: 'explicitNone' })).toBe('a=1; samesite=none');
+  });
+});
