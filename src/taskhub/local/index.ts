@@ -1,0 +1,2 @@
+export { LocalTaskHub, type LocalTaskHubOptions } from './local-task-hub';
+export { WorkItemNotHeldError } from './errors';

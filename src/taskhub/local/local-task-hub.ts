@@ -1,0 +1,289 @@
+// The task hub that runs the engine in this process over any Backend (memory, Azure Storage). Client operations
+// follow the Durable extension's rules (specs/durable-functions-protocol.md §7): a new start may replace only a
+// finished instance; raising, terminating, suspending or resuming needs an instance that exists and has not
+// finished; only a Failed instance can be rewound. The work side lives in EngineWorkSource.
+
+import {
+  DEFAULT_MAX_ENTITY_BATCH_SIZE,
+  RUNTIME_STATUSES,
+  inboundEvent,
+  isEntityInstanceId,
+  isTerminal,
+  isoTime,
+  newInstanceId,
+  parseSchedulerId,
+  silentLogger,
+  systemClock,
+  toSchedulerId,
+  type ActivityResult,
+  type Clock,
+  type EngineContext,
+  type EntityBatchResult,
+  type EventBody,
+  type InstanceRecord,
+  type Logger,
+  type OrchestratorResult,
+  type WorkItem,
+  type WorkItemKind,
+} from '../../core';
+import type { Backend } from '../../backends';
+import { InstanceNotFoundError, InvalidInstanceStateError } from '../errors';
+import type {
+  EntityQuery,
+  EntityState,
+  OrchestrationQuery,
+  OrchestrationState,
+  Page,
+  PurgeInstancesFilter,
+  StartOrchestrationOptions,
+  TaskHub,
+} from '../task-hub';
+import { EngineWorkSource } from './engine-work-source';
+import { InstanceChangeSignal } from './instance-change-signal';
+import { entityState, orchestrationState } from './instance-views';
+
+export interface LocalTaskHubOptions {
+  backend: Backend;
+  /** The same clock the backend uses. Default: the system clock. */
+  clock?: Clock;
+  logger?: Logger;
+  /** The task hub name (host.json `extensions.durableTask.hubName`). */
+  name?: string;
+  /** Most operations in one entity batch. */
+  maxEntityBatchSize?: number;
+}
+
+const FINISHED_STATUSES = RUNTIME_STATUSES.filter(isTerminal);
+
+/** waitForCompletion re-reads storage at least this often (real ms), for commits made by other processes. */
+const COMPLETION_POLL_MS = 1000;
+
+export class LocalTaskHub implements TaskHub {
+  readonly name: string;
+  private readonly backend: Backend;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly maxEntityBatchSize: number;
+  private readonly changes = new InstanceChangeSignal();
+  private readonly work: EngineWorkSource;
+  private running = false;
+
+  constructor(options: LocalTaskHubOptions) {
+    this.backend = options.backend;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.name = options.name ?? 'default';
+    this.maxEntityBatchSize = options.maxEntityBatchSize ?? DEFAULT_MAX_ENTITY_BATCH_SIZE;
+    this.work = new EngineWorkSource({
+      backend: this.backend,
+      clock: this.clock,
+      logger: this.logger,
+      context: () => this.engineContext(),
+      committed: (instanceId) => this.changes.notify(instanceId),
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.backend.start();
+    this.work.start();
+    this.running = true;
+  }
+
+  /** Stops handing out work, gives back what workers still hold, and stops the backend. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.work.stop();
+    this.changes.notifyAll();
+    await this.backend.stop();
+  }
+
+  private engineContext(): EngineContext {
+    return { now: this.clock.now(), logger: this.logger, newId: newInstanceId, maxEntityBatchSize: this.maxEntityBatchSize };
+  }
+
+  private now(): string {
+    return isoTime(this.clock.now());
+  }
+
+  // --- Orchestrations
+
+  async startOrchestration(options: StartOrchestrationOptions): Promise<string> {
+    const instanceId = options.instanceId || newInstanceId();
+    if (isEntityInstanceId(instanceId)) {
+      throw new RangeError(`Instance ID '${instanceId}' starts with "@", which marks entity IDs; choose an orchestration instance ID without it.`);
+    }
+    const now = this.clock.now();
+    const scheduled = options.scheduledStartAt ? Date.parse(options.scheduledStartAt) : Number.NaN;
+    // A start time at or before now (the DTS JS client always sends one, epoch 0 for "now") means start at once.
+    const scheduledStartAt = scheduled > now ? isoTime(scheduled) : undefined;
+    const executionId = newInstanceId();
+    const createdAt = isoTime(now);
+    const record: InstanceRecord = {
+      instanceId,
+      name: options.name,
+      version: options.version,
+      executionId,
+      status: 'Pending',
+      createdAt,
+      lastUpdatedAt: createdAt,
+      scheduledStartAt,
+      input: options.input,
+      tags: options.tags,
+    };
+    const start = inboundEvent(
+      {
+        type: 'executionStarted',
+        name: options.name,
+        version: options.version,
+        input: options.input,
+        orchestrationInstance: { instanceId, executionId },
+        scheduledStartTimestamp: scheduledStartAt,
+        tags: options.tags,
+      },
+      createdAt,
+    );
+    await this.backend.createInstance(record, { instanceId, event: start, visibleAt: scheduledStartAt ? scheduled : undefined }, { replaceableStatuses: FINISHED_STATUSES });
+    return instanceId;
+  }
+
+  async getOrchestration(instanceId: string, options?: { includeHistory?: boolean }): Promise<OrchestrationState | undefined> {
+    if (isEntityInstanceId(instanceId)) return undefined;
+    const record = await this.backend.getInstance(instanceId);
+    if (!record) return undefined;
+    const state = orchestrationState(record);
+    if (options?.includeHistory) state.history = await this.backend.getHistory(instanceId);
+    return state;
+  }
+
+  async queryOrchestrations(query: OrchestrationQuery): Promise<Page<OrchestrationState>> {
+    const page = await this.backend.queryInstances({ ...query, kind: 'orchestration' });
+    return { items: page.instances.map(orchestrationState), continuationToken: page.continuationToken };
+  }
+
+  async raiseEvent(instanceId: string, eventName: string, input?: string): Promise<void> {
+    await this.sendToActive(instanceId, 'raise an event for', { type: 'eventRaised', name: eventName, input });
+  }
+
+  async terminate(instanceId: string, reason?: string, options?: { recursive?: boolean }): Promise<void> {
+    await this.sendToActive(instanceId, 'terminate', { type: 'executionTerminated', input: reason, recurse: options?.recursive });
+  }
+
+  async suspend(instanceId: string, reason?: string): Promise<void> {
+    await this.sendToActive(instanceId, 'suspend', { type: 'executionSuspended', input: reason });
+  }
+
+  async resume(instanceId: string, reason?: string): Promise<void> {
+    await this.sendToActive(instanceId, 'resume', { type: 'executionResumed', input: reason });
+  }
+
+  async rewind(instanceId: string, reason?: string): Promise<void> {
+    const record = await this.orchestrationRecord(instanceId);
+    if (record.status !== 'Failed') throw new InvalidInstanceStateError(instanceId, record.status, 'rewind');
+    await this.backend.sendMessages([{ instanceId, event: inboundEvent({ type: 'executionRewound', reason }, this.now()) }]);
+  }
+
+  async restart(instanceId: string, options?: { newInstanceId?: boolean }): Promise<string> {
+    const record = await this.orchestrationRecord(instanceId);
+    return this.startOrchestration({
+      name: record.name,
+      version: record.version,
+      input: record.input,
+      tags: record.tags,
+      instanceId: options?.newInstanceId ? undefined : instanceId,
+    });
+  }
+
+  async purge(instanceId: string): Promise<number> {
+    const record = await this.backend.getInstance(instanceId);
+    if (!record || isEntityInstanceId(instanceId)) return 0;
+    if (!isTerminal(record.status)) throw new InvalidInstanceStateError(instanceId, record.status, 'purge');
+    return (await this.backend.purgeInstance(instanceId)) ? 1 : 0;
+  }
+
+  purgeBy(filter: PurgeInstancesFilter): Promise<number> {
+    return this.backend.purgeInstances(filter);
+  }
+
+  async waitForCompletion(instanceId: string, signal?: AbortSignal): Promise<OrchestrationState | undefined> {
+    for (;;) {
+      // Listen before reading, so a commit between the read and the wait is not missed.
+      const changed = this.changes.next(instanceId, COMPLETION_POLL_MS, signal);
+      const state = await this.getOrchestration(instanceId);
+      if (state && isTerminal(state.status)) return state;
+      await changed;
+      if (signal?.aborted || !this.running) return undefined;
+    }
+  }
+
+  // --- Entities
+
+  async signalEntity(instanceId: string, operation: string, input?: string, options?: { scheduledTime?: string }): Promise<void> {
+    // Clients may give the entity name in any casing; scheduler ids lower-case it (§4.1).
+    const targetInstanceId = toSchedulerId(parseSchedulerId(instanceId));
+    const scheduled = options?.scheduledTime ? Date.parse(options.scheduledTime) : Number.NaN;
+    const scheduledTime = scheduled > this.clock.now() ? isoTime(scheduled) : undefined;
+    const signal = inboundEvent({ type: 'entityOperationSignaled', requestId: newInstanceId(), operation, input, scheduledTime, targetInstanceId }, this.now());
+    await this.backend.sendMessages([{ instanceId: targetInstanceId, event: signal, visibleAt: scheduledTime ? scheduled : undefined }]);
+  }
+
+  async getEntity(instanceId: string): Promise<EntityState | undefined> {
+    const record = await this.backend.getInstance(toSchedulerId(parseSchedulerId(instanceId)));
+    return record && entityState(record);
+  }
+
+  async queryEntities(query: EntityQuery): Promise<Page<EntityState>> {
+    const page = await this.backend.queryInstances({
+      instanceIdPrefix: query.instanceIdPrefix ?? '@',
+      kind: 'entity',
+      pageSize: query.pageSize,
+      continuationToken: query.continuationToken,
+    });
+    const from = query.lastModifiedFrom ? Date.parse(query.lastModifiedFrom) : -Infinity;
+    const to = query.lastModifiedTo ? Date.parse(query.lastModifiedTo) : Infinity;
+    const items = page.instances
+      .filter((record) => Date.parse(record.lastUpdatedAt) >= from && Date.parse(record.lastUpdatedAt) <= to)
+      .flatMap((record) => entityState(record, query.includeState ?? true) ?? []);
+    return { items, continuationToken: page.continuationToken };
+  }
+
+  // --- Work items
+
+  nextWorkItem(kinds: ReadonlySet<WorkItemKind>, signal?: AbortSignal): Promise<WorkItem | undefined> {
+    return this.work.nextWorkItem(kinds, signal);
+  }
+
+  completeOrchestratorWorkItem(result: OrchestratorResult): Promise<void> {
+    return this.work.completeOrchestratorWorkItem(result);
+  }
+
+  completeActivityWorkItem(result: ActivityResult): Promise<void> {
+    return this.work.completeActivityWorkItem(result);
+  }
+
+  completeEntityWorkItem(result: EntityBatchResult): Promise<void> {
+    return this.work.completeEntityWorkItem(result);
+  }
+
+  abandonWorkItem(item: WorkItem, reason: string): Promise<void> {
+    return this.work.abandonWorkItem(item, reason);
+  }
+
+  // --- Helpers of the client operations
+
+  private async orchestrationRecord(instanceId: string): Promise<InstanceRecord> {
+    const record = isEntityInstanceId(instanceId) ? undefined : await this.backend.getInstance(instanceId);
+    if (!record) throw new InstanceNotFoundError(instanceId);
+    return record;
+  }
+
+  /** The HTTP API answers 404 for an unknown instance and 410 for a finished one (§7). */
+  private async sendToActive(
+    instanceId: string,
+    action: string,
+    body: EventBody<'eventRaised'> | EventBody<'executionTerminated'> | EventBody<'executionSuspended'> | EventBody<'executionResumed'>,
+  ): Promise<void> {
+    const record = await this.orchestrationRecord(instanceId);
+    if (isTerminal(record.status)) throw new InvalidInstanceStateError(instanceId, record.status, action);
+    await this.backend.sendMessages([{ instanceId, event: inboundEvent(body, this.now()) }]);
+  }
+}

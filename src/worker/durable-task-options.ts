@@ -1,0 +1,95 @@
+// host.json `extensions.durableTask`: the settings durable-runtime reads, validated with messages that name the
+// key and the expected form. Defaults follow the Durable extension (10 × cores for concurrency, specs/backends.md A9).
+
+import { availableParallelism } from 'node:os';
+import type { WorkerConcurrency } from './durable-worker';
+
+export type StorageProviderType = 'AzureStorage' | 'azureManaged' | 'memory';
+
+export interface DurableTaskOptions {
+  hubName?: string;
+  storageProvider: {
+    type: StorageProviderType;
+    /** AzureStorage: app setting with the connection (default AzureWebJobsStorage). */
+    connectionName?: string;
+    /** azureManaged: app setting with the Scheduler connection string. */
+    connectionStringName?: string;
+    partitionCount?: number;
+    maxQueuePollingIntervalMs?: number;
+    /** Raw provider section, for backend-specific settings. */
+    raw: Record<string, unknown>;
+  };
+  /** maxConcurrent{Orchestrator,Activity,Entity}Functions. */
+  concurrency: WorkerConcurrency;
+}
+
+export class DurableTaskOptionsError extends Error {
+  constructor(source: string, key: string, expected: string, actual: unknown) {
+    super(`${source}: extensions.durableTask.${key} must be ${expected}, but is ${JSON.stringify(actual)}.`);
+    this.name = 'DurableTaskOptionsError';
+  }
+}
+
+/** Reads `extensions.durableTask` (already %NAME%-substituted and overridden by the host). `source` names the file for errors. */
+export function parseDurableTaskOptions(section: unknown, source = 'host.json'): DurableTaskOptions {
+  const durableTask = asObject(section ?? {}, source, '', 'an object');
+  const provider = asObject(durableTask.storageProvider ?? {}, source, 'storageProvider', 'an object');
+  const concurrencyDefault = 10 * availableParallelism();
+  const count = (key: string) => positiveInteger(durableTask[key], source, key) ?? concurrencyDefault;
+  return {
+    hubName: optionalString(durableTask.hubName, source, 'hubName'),
+    storageProvider: {
+      type: providerType(provider.type, source),
+      connectionName: optionalString(provider.connectionName ?? provider.connectionStringName, source, 'storageProvider.connectionName'),
+      connectionStringName: optionalString(provider.connectionStringName, source, 'storageProvider.connectionStringName'),
+      partitionCount: positiveInteger(provider.partitionCount, source, 'storageProvider.partitionCount'),
+      maxQueuePollingIntervalMs: timeSpanMs(provider.maxQueuePollingInterval, source, 'storageProvider.maxQueuePollingInterval'),
+      raw: provider,
+    },
+    concurrency: {
+      orchestrator: count('maxConcurrentOrchestratorFunctions'),
+      activity: count('maxConcurrentActivityFunctions'),
+      entity: count('maxConcurrentEntityFunctions'),
+    },
+  };
+}
+
+const PROVIDER_TYPES: Record<string, StorageProviderType> = {
+  azurestorage: 'AzureStorage',
+  azuremanaged: 'azureManaged',
+  memory: 'memory',
+};
+
+function providerType(value: unknown, source: string): StorageProviderType {
+  if (value === undefined || value === null || value === '') return 'AzureStorage';
+  const type = typeof value === 'string' ? PROVIDER_TYPES[value.toLowerCase()] : undefined;
+  if (!type) throw new DurableTaskOptionsError(source, 'storageProvider.type', '"AzureStorage" or "azureManaged"', value);
+  return type;
+}
+
+function asObject(value: unknown, source: string, key: string, expected: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DurableTaskOptionsError(source, key || '(section)', expected, value);
+  return value as Record<string, unknown>;
+}
+
+function optionalString(value: unknown, source: string, key: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new DurableTaskOptionsError(source, key, 'a string', value);
+  return value;
+}
+
+function positiveInteger(value: unknown, source: string, key: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const number = typeof value === 'string' ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < 1) throw new DurableTaskOptionsError(source, key, 'a whole number of at least 1', value);
+  return number;
+}
+
+/** .NET TimeSpan "hh:mm:ss" or "d.hh:mm:ss" (fractions allowed). */
+function timeSpanMs(value: unknown, source: string, key: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const match = typeof value === 'string' ? /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(value) : null;
+  if (!match) throw new DurableTaskOptionsError(source, key, 'a time span like "00:00:30"', value);
+  const [, days = '0', hours, minutes, seconds] = match;
+  return Math.round(((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000 + Number(seconds) * 1000);
+}

@@ -1,0 +1,115 @@
+// Pulls work items from a TaskHub and runs them, within the host.json concurrency limits
+// (extensions.durableTask.maxConcurrent{Orchestrator,Activity,Entity}Functions). Anything that cannot be
+// finished is abandoned, so the task hub offers it again; nothing is dropped.
+
+import type { Logger, WorkItem, WorkItemKind } from '../core';
+import type { TaskHubWorkSource } from '../taskhub';
+import { ConcurrencyLimit } from './concurrency-limit';
+import type { FunctionInvoker } from './function-invoker';
+import { runActivityWorkItem, runEntityWorkItem, runOrchestratorWorkItem } from './work-item-runners';
+
+export interface WorkerConcurrency {
+  orchestrator: number;
+  activity: number;
+  entity: number;
+}
+
+export interface DurableWorkerOptions {
+  taskHub: TaskHubWorkSource;
+  app: FunctionInvoker;
+  concurrency: WorkerConcurrency;
+  logger: Logger;
+}
+
+const KINDS: readonly WorkItemKind[] = ['orchestrator', 'activity', 'entity'];
+
+export class DurableWorker {
+  private readonly stopping = new AbortController();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly loops: Promise<void>[] = [];
+  private started = false;
+
+  constructor(private readonly options: DurableWorkerOptions) {}
+
+  /** Work items being run right now. */
+  get activeCount(): number {
+    return this.inFlight.size;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const kind of KINDS) this.loops.push(this.pull(kind, new ConcurrencyLimit(this.options.concurrency[kind])));
+  }
+
+  /** Stops taking work and waits for the items already running to finish (drain). */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await Promise.allSettled(this.loops);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async pull(kind: WorkItemKind, limit: ConcurrencyLimit): Promise<void> {
+    const kinds = new Set([kind]);
+    const signal = this.stopping.signal;
+    while (!signal.aborted) {
+      await limit.acquire();
+      let item: WorkItem | undefined;
+      try {
+        item = await this.options.taskHub.nextWorkItem(kinds, signal);
+      } catch (error) {
+        limit.release();
+        if (signal.aborted) break;
+        this.options.logger.error(`Fetching ${kind} work failed: ${describe(error)}`);
+        await pause(1000, signal);
+        continue;
+      }
+      if (!item) {
+        limit.release();
+        continue;
+      }
+      const run = this.run(item).finally(() => {
+        this.inFlight.delete(run);
+        limit.release();
+      });
+      this.inFlight.add(run);
+    }
+  }
+
+  private async run(item: WorkItem): Promise<void> {
+    const { taskHub, app, logger } = this.options;
+    try {
+      switch (item.kind) {
+        case 'orchestrator':
+          await taskHub.completeOrchestratorWorkItem(await runOrchestratorWorkItem(app, item));
+          break;
+        case 'activity':
+          await taskHub.completeActivityWorkItem(await runActivityWorkItem(app, item));
+          break;
+        case 'entity':
+          await taskHub.completeEntityWorkItem(await runEntityWorkItem(app, item));
+          break;
+      }
+    } catch (error) {
+      const reason = describe(error);
+      logger.error(`${item.kind} work item for '${item.instanceId}' could not be finished and was given back: ${reason}`);
+      await taskHub.abandonWorkItem(item, reason).catch((abandonError) =>
+        logger.error(`Giving back the ${item.kind} work item for '${item.instanceId}' failed too: ${describe(abandonError)}`),
+      );
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
