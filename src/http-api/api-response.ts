@@ -1,0 +1,50 @@
+// What a route handler answers, how it is written to the socket, and how errors become answers.
+
+import type { ServerResponse } from 'node:http';
+import { InstanceExistsError, InstanceNotFoundError, InvalidInstanceStateError, NotSupportedError } from '../taskhub';
+import { HttpApiError } from './errors';
+
+export interface ApiResponse {
+  status: number;
+  headers?: Record<string, string>;
+  /** A JSON value; absent means an empty body. */
+  body?: unknown;
+  /** Already-serialized JSON (stored entity state), sent as is. */
+  rawJson?: string;
+}
+
+/** `{"Message": ...}`, the shape of ASP.NET's HttpError that the extension answers with. */
+export function errorBody(message: string): { Message: string } {
+  return { Message: message };
+}
+
+/** Maps anything a handler throws to an answer: typed errors to their 4xx, the unexpected to 500. */
+export function errorResponse(error: unknown): ApiResponse {
+  if (error instanceof HttpApiError) {
+    return { status: error.status, body: error.bodyStyle === 'string' ? error.message : errorBody(error.message) };
+  }
+  if (error instanceof InstanceNotFoundError) return { status: 404, body: errorBody(error.message) };
+  if (error instanceof InstanceExistsError) return { status: 409, body: errorBody(error.message) };
+  if (error instanceof InvalidInstanceStateError) return { status: 410, body: errorBody(error.message) };
+  if (error instanceof NotSupportedError) return { status: 501, body: errorBody(error.message) };
+  // The task hub's argument errors, like .NET's ArgumentException, which the extension answers with 400.
+  if (error instanceof RangeError) return { status: 400, body: errorBody(error.message) };
+  const message = error instanceof Error ? error.message : String(error);
+  return { status: 500, body: errorBody(`Something went wrong while processing your request: ${message}`) };
+}
+
+export function writeResponse(res: ServerResponse, response: ApiResponse): void {
+  if (res.headersSent || res.destroyed) return;
+  res.statusCode = response.status;
+  for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
+  const json = response.rawJson ?? (response.body === undefined ? undefined : JSON.stringify(response.body));
+  if (json === undefined) {
+    res.setHeader('Content-Length', '0');
+    res.end();
+    return;
+  }
+  const bytes = Buffer.from(json, 'utf8');
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', String(bytes.length));
+  res.end(bytes);
+}

@@ -1,0 +1,159 @@
+// The Durable Functions HTTP management API over a TaskHub: the public webhook routes under
+// /runtime/webhooks/durabletask (key-checked with --require-keys), the same routes on the local RPC
+// listener, and the `durableClient` binding payload that points durable-functions at them.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { silentLogger, systemClock, type Clock, type Logger } from '../core';
+import type { TaskHubClient } from '../taskhub';
+import type { ApiContext } from './api-context';
+import { pathBelow, pathSegments, readBody, splitTarget, type ApiRequest } from './api-request';
+import { errorBody, errorResponse, writeResponse, type ApiResponse } from './api-response';
+import { presentsKey } from './function-keys';
+import { durableClientPayload, WEBHOOK_PATH, type DurableClientPayload } from './management-urls';
+import { QueryParameters } from './query-parameters';
+import { dispatch } from './routes';
+import { RPC_BASE_PATH, startRpcListener, type RpcListener } from './rpc-listener';
+
+/** The Functions host's default request body limit (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT, 100 MB). */
+export const DEFAULT_MAX_BODY_BYTES = 100 * 1024 * 1024;
+
+export interface DurableHttpApiOptions {
+  taskHub: TaskHubClient & { readonly name: string };
+  /** Where the app is served, e.g. `http://localhost:7071`; the origin of every link handed out. */
+  origin: string;
+  /** The connection name shown in links (`connection=`); default `Storage`, as the extension says for Azure Storage. */
+  connectionName?: string;
+  /** Case-insensitive check against the app's orchestrators; unknown names are refused with 400. */
+  orchestratorExists?: (name: string) => boolean;
+  /** Case-insensitive check against the app's entities; signals to unknown entities are refused with 400. */
+  entityExists?: (name: string) => boolean;
+  /** Webhook routes then require `systemKey` as `code=` or `x-functions-key`; the RPC listener never does. */
+  requireKeys?: boolean;
+  systemKey?: string;
+  maxBodyBytes?: number;
+  /** The RPC listener's port on 127.0.0.1; default 0 (chosen by the OS). */
+  rpcPort?: number;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export class DurableHttpApi {
+  private readonly ctx: ApiContext;
+  private readonly origin: string;
+  private readonly logger: Logger;
+  private readonly maxBodyBytes: number;
+  private rpc?: RpcListener;
+
+  constructor(private readonly options: DurableHttpApiOptions) {
+    if (options.requireKeys && !options.systemKey) {
+      throw new Error('DurableHttpApi: requireKeys is set but no systemKey was given; pass the system key the host generated for the app.');
+    }
+    this.origin = new URL(options.origin).origin;
+    this.logger = options.logger ?? silentLogger;
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.ctx = {
+      hub: options.taskHub,
+      webhook: {
+        taskHubName: options.taskHub.name,
+        connectionName: options.connectionName ?? 'Storage',
+        systemKey: options.requireKeys ? options.systemKey : undefined,
+      },
+      orchestratorExists: options.orchestratorExists,
+      entityExists: options.entityExists,
+      clock: options.clock ?? systemClock,
+    };
+  }
+
+  /** Starts the RPC listener; `clientPayload()` needs it. */
+  async start(): Promise<void> {
+    if (this.rpc) return;
+    this.rpc = await startRpcListener((req, res) => this.handleRpc(req, res), this.options.rpcPort);
+    this.logger.info(`Durable Functions HTTP API: ${this.origin}${WEBHOOK_PATH}/ (local RPC endpoint ${this.rpc.baseUrl})`);
+  }
+
+  async stop(): Promise<void> {
+    const rpc = this.rpc;
+    this.rpc = undefined;
+    await rpc?.close();
+  }
+
+  get rpcBaseUrl(): string | undefined {
+    return this.rpc?.baseUrl;
+  }
+
+  /** The `durableClient` input binding value (specs/durable-functions-protocol.md §6.1). */
+  clientPayload(): DurableClientPayload {
+    if (!this.rpc) throw new Error('DurableHttpApi: call start() before asking for the durableClient payload (it carries the RPC endpoint).');
+    return durableClientPayload(this.origin, this.ctx.webhook, this.rpc.baseUrl);
+  }
+
+  /** Serves a request under /runtime/webhooks/durabletask; returns false, untouched, for any other path. */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const { path, rawQuery } = splitTarget(req.url ?? '/');
+    const rest = pathBelow(path, WEBHOOK_PATH);
+    if (rest === undefined) return false;
+    const requestOrigin = originOf(req) ?? this.origin;
+    await this.serve(req, res, { rest, rawQuery, requestOrigin, linkOrigin: requestOrigin, checkKeys: true });
+    return true;
+  }
+
+  private async handleRpc(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { path, rawQuery } = splitTarget(req.url ?? '/');
+    const rest = pathBelow(path, RPC_BASE_PATH);
+    const requestOrigin = this.rpc?.origin ?? this.origin;
+    if (rest === undefined) {
+      writeResponse(res, { status: 404, body: errorBody(`The local RPC endpoint serves only ${RPC_BASE_PATH}...`) });
+      return;
+    }
+    await this.serve(req, res, { rest, rawQuery, requestOrigin, linkOrigin: this.origin, checkKeys: false });
+  }
+
+  private async serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: { rest: string; rawQuery: string; requestOrigin: string; linkOrigin: string; checkKeys: boolean },
+  ): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const callerGone = new AbortController();
+    res.once('close', () => callerGone.abort());
+    let response: ApiResponse;
+    let segments: string[] = [];
+    try {
+      const query = new QueryParameters(target.rawQuery);
+      if (target.checkKeys && this.ctx.webhook.systemKey && !presentsKey(this.ctx.webhook.systemKey, query, req.headers)) {
+        response = {
+          status: 401,
+          body: errorBody('This route requires the system key: pass it as code=<key> or in the x-functions-key header (the CLI prints it at start-up).'),
+        };
+      } else {
+        segments = pathSegments(target.rest);
+        let body: Promise<string> | undefined;
+        const request: ApiRequest = {
+          method,
+          segments,
+          query,
+          headers: req.headers,
+          url: /^https?:\/\//i.test(req.url ?? '') ? req.url! : `${target.requestOrigin}${req.url ?? '/'}`,
+          linkOrigin: target.linkOrigin,
+          signal: callerGone.signal,
+          body: () => (body ??= readBody(req, this.maxBodyBytes)),
+        };
+        response = await dispatch(this.ctx, request);
+      }
+    } catch (error) {
+      response = errorResponse(error);
+      if (response.status >= 500) this.logger.error(`Durable HTTP API: ${method} ${segments.join('/')} failed: ${(error as Error)?.stack ?? error}`);
+    }
+    // The query is never logged: it may carry the system key.
+    this.logger.debug(`Durable HTTP API: ${method} ${segments.join('/')} -> ${response.status}`);
+    writeResponse(res, response);
+  }
+}
+
+/** The origin the caller used (its Host header), for links and Location headers; undefined when the header is unusable. */
+function originOf(req: IncomingMessage): string | undefined {
+  const host = req.headers.host;
+  if (!host || !/^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host)) return undefined;
+  const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
+  return `${secure ? 'https' : 'http'}://${host}`;
+}
