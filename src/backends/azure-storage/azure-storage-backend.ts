@@ -1,0 +1,521 @@
+// The Backend over Azure Storage in the DurableTask.AzureStorage layout (specs/backends.md Part A): an instance's
+// inbox is its control queue (FNV-1a partition), a work item is the messages of one instance from the control
+// queues this worker leases, and a commit follows the DT.AS order — send messages, append history under the
+// sentinel ETag, write the Instances row, delete the processed messages (A8.5).
+
+import { randomUUID } from 'node:crypto';
+import {
+  isTerminal,
+  RUNTIME_STATUSES,
+  silentLogger,
+  systemClock,
+  type ActivityTask,
+  type Clock,
+  type HistoryEvent,
+  type InstanceRecord,
+  type Logger,
+  type OutboundMessage,
+  type TaskMessage,
+} from '../../core';
+import type {
+  ActivityWorkItemLease,
+  Backend,
+  CreateInstanceOptions,
+  InboxMessage,
+  InstanceCommit,
+  InstancePage,
+  InstanceQuery,
+  InstanceWorkItem,
+  PurgeFilter,
+} from '../backend';
+import { InstanceExistsError, LockLostError } from '../errors';
+import { DEFAULT_TUNING, type AzureStorageTuning } from './azure-storage-options';
+import { ControlQueueDispatcher, type LockedBatch } from './control-queue-dispatcher';
+import { partitionIndexOf } from './fnv1a';
+import { HistoryConflictError, HistoryStore } from './history-store';
+import { InstanceCheckpoints, currentHistory } from './instance-checkpoints';
+import { InstanceStateCache, type InstanceState } from './instance-state-cache';
+import { InstanceRowConflictError, InstanceStore, type StoredInstance } from './instance-store';
+import { LargePayloadStore } from './large-payload-store';
+import { admitMessage, deferDelayMs } from './message-admission';
+import { TablePartitionManager, defaultWorkerId, type PartitionListener } from './partition-manager';
+import { StorageClients } from './storage-clients';
+import type { StorageConnection } from './storage-connection';
+import { StorageUnavailableError } from './storage-errors';
+import { TaskHubQueue, type ReceivedMessage, type SentMessage } from './task-hub-queue';
+import { TaskHubResources } from './task-hub-names';
+import { StorageTransactionCounter } from './transaction-counter';
+import { withoutUndefined } from './without-undefined';
+import { VisibilityKeeper } from './visibility-keeper';
+import { WorkItemQueueReader } from './work-item-queue-reader';
+
+export interface AzureStorageBackendOptions extends Partial<AzureStorageTuning> {
+  connection: StorageConnection;
+  hubName: string;
+  clock?: Clock;
+  logger?: Logger;
+  /** Names this worker in partition leases; default `<host>-<pid>-<random>`. */
+  workerId?: string;
+  /** Counts every storage request; pass one to share it, or read `backend.transactions`. */
+  transactionCounter?: StorageTransactionCounter;
+}
+
+/** How long lockNextInstance / lockNextActivity wait for work when no signal ends the wait first. */
+const MAX_LOCK_WAIT_MS = 30_000;
+
+/** How long a purge by this process is remembered for dropping messages sent to the purged instance. */
+const PURGE_MEMORY_MS = 10 * 60_000;
+
+/** The receiving side of a started backend. */
+interface WorkerParts {
+  keeper: VisibilityKeeper;
+  dispatcher: ControlQueueDispatcher;
+  activityReader: WorkItemQueueReader;
+  partitions: TablePartitionManager;
+}
+
+/** What this worker holds for one handed-out instance work item. */
+interface HeldWorkItem {
+  batch: LockedBatch;
+  state: InstanceState;
+  messages: Map<string, ReceivedMessage>;
+}
+
+export class AzureStorageBackend implements Backend {
+  readonly description: string;
+  readonly resources: TaskHubResources;
+  readonly transactions: StorageTransactionCounter;
+  readonly workerId: string;
+  private readonly tuning: AzureStorageTuning;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly clients: StorageClients;
+  private readonly payloads: LargePayloadStore;
+  private readonly historyStore: HistoryStore;
+  private readonly instanceStore: InstanceStore;
+  private readonly controlQueues: TaskHubQueue[];
+  private readonly workItemQueue: TaskHubQueue;
+  private readonly poisonQueue: TaskHubQueue;
+  private readonly cache: InstanceStateCache;
+  private readonly checkpoints: InstanceCheckpoints;
+  /** The receiving side, from start() to stop(); client operations work without it. */
+  private worker?: WorkerParts;
+  private readonly held = new Map<string, HeldWorkItem>();
+  /** Instances this process purged lately, and when: messages sent to them before are dropped on arrival. */
+  private readonly purged = new Map<string, number>();
+  private readonly activityLeases = new Map<string, ReceivedMessage>();
+  private started?: Promise<void>;
+
+  constructor(options: AzureStorageBackendOptions) {
+    this.tuning = { ...DEFAULT_TUNING, ...withoutUndefined({ ...options }) };
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.resources = new TaskHubResources(options.hubName, this.tuning.partitionCount);
+    this.transactions = options.transactionCounter ?? new StorageTransactionCounter();
+    this.clients = new StorageClients(options.connection, this.transactions);
+    this.description = `AzureStorage(${this.clients.description}, hub ${options.hubName})`;
+
+    const r = this.resources;
+    this.payloads = new LargePayloadStore(this.clients.container(r.largeMessageContainer), (name) => this.clients.blob(r.largeMessageContainer, name));
+    this.historyStore = new HistoryStore(this.clients.table(r.historyTable), this.payloads);
+    this.instanceStore = new InstanceStore(this.clients.table(r.instancesTable), this.payloads, options.hubName);
+    const queue = (name: string) => new TaskHubQueue(name, this.clients.queue(name), this.payloads, this.tuning.maxVisibilityDelayMs);
+    this.controlQueues = r.controlQueues.map(queue);
+    this.workItemQueue = queue(r.workItemQueue);
+    this.poisonQueue = queue(r.poisonQueue);
+    this.cache = new InstanceStateCache(this.tuning.instanceCacheSize);
+    this.checkpoints = new InstanceCheckpoints(this.historyStore, this.instanceStore, this.cache, this.logger);
+
+    this.workerId = options.workerId ?? defaultWorkerId();
+  }
+
+  /** Control queues this worker currently leases (by index). */
+  ownedPartitions(): number[] {
+    return this.worker?.partitions.ownedPartitions() ?? [];
+  }
+
+  start(): Promise<void> {
+    this.started ??= this.startOnce();
+    return this.started;
+  }
+
+  private async startOnce(): Promise<void> {
+    const r = this.resources;
+    try {
+      // The first request tells a wrong connection string or an unreachable account apart, once.
+      await this.clients.table(r.historyTable).createTable({ abortSignal: AbortSignal.timeout(20_000) });
+    } catch (error) {
+      throw new StorageUnavailableError(this.clients.description, error);
+    }
+    await Promise.all([
+      this.clients.table(r.instancesTable).createTable(),
+      this.payloads.ensureContainer(),
+      ...[...this.controlQueues, this.workItemQueue, this.poisonQueue].map((q) => q.ensureExists()),
+    ]);
+    const worker = this.createWorker();
+    this.worker = worker;
+    worker.keeper.start();
+    worker.activityReader.start();
+    await worker.partitions.start();
+    this.logger.info(`${this.description}: worker ${this.workerId} started with ${r.partitionCount} partitions.`);
+  }
+
+  /** Gives up leases and hands back unprocessed messages; stored data stays, and start() may be called again. */
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    await this.started.catch(() => undefined);
+    const worker = this.worker;
+    this.worker = undefined;
+    this.started = undefined;
+    if (!worker) return;
+    await worker.partitions.stop();
+    await Promise.all([worker.dispatcher.stop(), worker.activityReader.stop()]);
+    worker.keeper.stop();
+  }
+
+  /** Deletes every table, queue and container of the task hub (stop the backend first). */
+  async deleteTaskHub(): Promise<void> {
+    await this.stop();
+    const r = this.resources;
+    await Promise.all([
+      ...[r.historyTable, r.instancesTable, r.partitionsTable].map((name) => this.clients.table(name).deleteTable()),
+      ...[...this.controlQueues, this.workItemQueue, this.poisonQueue].map((queue) => queue.deleteQueue()),
+      this.payloads.deleteContainer(),
+    ]);
+    this.cache.deleteWhere(() => true);
+  }
+
+  private createWorker(): WorkerParts {
+    const keeper = new VisibilityKeeper(this.tuning.controlQueueVisibilityTimeoutMs, this.logger);
+    const screen = (message: ReceivedMessage) => this.screen(message);
+    const dispatcher = new ControlQueueDispatcher(this.controlQueues, keeper, screen, {
+      batchSize: this.tuning.controlQueueBatchSize,
+      bufferThreshold: this.tuning.controlQueueBufferThreshold,
+      visibilityTimeoutMs: this.tuning.controlQueueVisibilityTimeoutMs,
+      maxPollingIntervalMs: this.tuning.maxQueuePollingIntervalMs,
+      drainTimeoutMs: this.tuning.leaseIntervalMs,
+      logger: this.logger,
+    });
+    const activityReader = new WorkItemQueueReader(this.workItemQueue, keeper, screen, {
+      visibilityTimeoutMs: this.tuning.workItemQueueVisibilityTimeoutMs,
+      maxPollingIntervalMs: this.tuning.maxQueuePollingIntervalMs,
+      logger: this.logger,
+    });
+    const inPartition = (partition: number) => (instanceId: string) => this.partitionOf(instanceId) === partition;
+    const listener: PartitionListener = {
+      acquired: (partition) => {
+        this.cache.deleteWhere(inPartition(partition));
+        dispatcher.startPartition(partition);
+      },
+      drain: (partition) => dispatcher.drainPartition(partition),
+      released: (partition) => {
+        this.cache.deleteWhere(inPartition(partition));
+        void dispatcher.releasePartition(partition);
+      },
+    };
+    const partitions = new TablePartitionManager(this.clients.table(this.resources.partitionsTable), this.resources.controlQueues, listener, {
+      workerId: this.workerId,
+      leaseIntervalMs: this.tuning.leaseIntervalMs,
+      renewIntervalMs: this.tuning.leaseRenewIntervalMs,
+      clock: this.clock,
+      logger: this.logger,
+    });
+    return { keeper, dispatcher, activityReader, partitions };
+  }
+
+  // --- Client operations
+
+  async createInstance(record: InstanceRecord, start: OutboundMessage, options: CreateInstanceOptions): Promise<void> {
+    // A6.2: the message first; a worker defers it until the row below exists (message-admission.ts). Inserting
+    // without reading first saves a transaction on every start; the row's ETag still makes the check atomic.
+    const sent = await this.send(start);
+    let existing: StoredInstance | undefined;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (existing && !options.replaceableStatuses.includes(existing.record.status)) break;
+      try {
+        await this.instanceStore.write(record, existing ? existing.generation + 1 : 0, existing?.etag);
+        return;
+      } catch (error) {
+        if (!(error instanceof InstanceRowConflictError)) throw error;
+      }
+      existing = await this.instanceStore.get(record.instanceId);
+    }
+    // Refused: take the start back, or a worker would hold it until it gives up on it.
+    if (!(await sent.queue.withdraw(sent))) await this.worker?.dispatcher.discardMessage(sent.messageId);
+    throw new InstanceExistsError(record.instanceId, existing?.record.status ?? 'Pending');
+  }
+
+  async sendMessages(messages: OutboundMessage[]): Promise<void> {
+    await Promise.all(messages.map((message) => this.send(message)));
+  }
+
+  async getInstance(instanceId: string): Promise<InstanceRecord | undefined> {
+    return (await this.instanceStore.get(instanceId))?.record;
+  }
+
+  async getHistory(instanceId: string): Promise<HistoryEvent[]> {
+    const [stored, history] = await Promise.all([this.instanceStore.get(instanceId), this.historyStore.read(instanceId)]);
+    if (!stored || history.executionId !== stored.record.executionId) return [];
+    return history.events;
+  }
+
+  queryInstances(query: InstanceQuery): Promise<InstancePage> {
+    return this.instanceStore.query(query);
+  }
+
+  async purgeInstance(instanceId: string): Promise<boolean> {
+    if (!(await this.instanceStore.get(instanceId))) return false;
+    // A6.2: history, then blobs, then the Instances row.
+    await this.historyStore.delete(instanceId);
+    await this.payloads.deleteInstanceBlobs(instanceId);
+    await this.instanceStore.delete(instanceId);
+    this.cache.delete(instanceId);
+    this.rememberPurge(instanceId);
+    await this.worker?.dispatcher.discard(instanceId);
+    return true;
+  }
+
+  async purgeInstances(filter: PurgeFilter): Promise<number> {
+    const statuses = filter.statuses?.filter(isTerminal) ?? RUNTIME_STATUSES.filter(isTerminal);
+    if (statuses.length === 0) return 0;
+    const { instances } = await this.instanceStore.query({ createdFrom: filter.createdFrom, createdTo: filter.createdTo, statuses, kind: 'all' });
+    let purged = 0;
+    for (const record of instances) if (await this.purgeInstance(record.instanceId)) purged++;
+    return purged;
+  }
+
+  // --- Instance work items
+
+  async lockNextInstance(signal?: AbortSignal): Promise<InstanceWorkItem | undefined> {
+    for (;;) {
+      const batch = await this.worker?.dispatcher.next(signal, MAX_LOCK_WAIT_MS);
+      if (!batch) return undefined;
+      try {
+        const item = await this.prepare(batch);
+        if (item) return item;
+      } catch (error) {
+        await this.handBack(batch.token, batch.messages, 0);
+        throw error;
+      }
+    }
+  }
+
+  async completeInstance(item: InstanceWorkItem, commit: InstanceCommit): Promise<void> {
+    if (commit.instance && commit.instance.instanceId !== item.instanceId) {
+      throw new RangeError(`The commit for '${item.instanceId}' carries the record of '${commit.instance.instanceId}'; a work item may only write its own instance.`);
+    }
+    const held = this.held.get(item.lockToken);
+    if (!held || !this.worker?.dispatcher.holds(item.lockToken)) {
+      if (held) await this.handBack(item.lockToken, [...held.messages.values()], 0);
+      throw new LockLostError(item.instanceId, 'this worker no longer owns its control queue');
+    }
+    const kept = new Set(commit.keepMessageIds ?? []);
+    const processed = [...held.messages.values()].filter((m) => !kept.has(m.messageId));
+    await this.worker?.keeper.settle(held.messages.values());
+    try {
+      await this.commit(item, held, commit, processed);
+      await Promise.all(processed.map((m) => m.queue.delete(m)));
+      this.worker?.keeper.drop(processed);
+      this.release(item.lockToken, [...held.messages.values()].filter((m) => kept.has(m.messageId)));
+    } catch (error) {
+      await this.handBack(item.lockToken, [...held.messages.values()], 0);
+      if (error instanceof HistoryConflictError) {
+        this.logger.warn(`Split brain on '${item.instanceId}': another worker wrote its history since this work item started; its results are dropped and it will run again.`);
+        throw new LockLostError(item.instanceId, 'another worker changed its history (ETag mismatch)');
+      }
+      if (error instanceof InstanceRowConflictError) {
+        throw new LockLostError(item.instanceId, 'its Instances row changed meanwhile (the instance was replaced, purged or edited)');
+      }
+      throw error;
+    }
+  }
+
+  async abandonInstance(item: InstanceWorkItem, delayMs = 0): Promise<void> {
+    const held = this.held.get(item.lockToken);
+    if (held) await this.handBack(item.lockToken, [...held.messages.values()], delayMs);
+  }
+
+  // --- Activity work items
+
+  async lockNextActivity(signal?: AbortSignal): Promise<ActivityWorkItemLease | undefined> {
+    for (;;) {
+      const message = await this.worker?.activityReader.next(signal, MAX_LOCK_WAIT_MS);
+      if (!message) return undefined;
+      const { instanceId, executionId, event } = message.data!.message;
+      if (event.type !== 'taskScheduled') {
+        await this.park(message, `${event.type} does not belong on the work-item queue`);
+        continue;
+      }
+      const lockToken = randomUUID();
+      this.activityLeases.set(lockToken, message);
+      const task: ActivityTask = { instanceId, executionId: executionId ?? '', event };
+      return { task, messageId: message.messageId, dequeueCount: message.dequeueCount, lockToken };
+    }
+  }
+
+  async completeActivity(lease: ActivityWorkItemLease, result: OutboundMessage): Promise<void> {
+    const message = this.activityLeases.get(lease.lockToken);
+    if (!message) throw new LockLostError(lease.task.instanceId, `activity message ${lease.messageId} is not leased by this worker`);
+    await this.worker?.keeper.settle([message]);
+    // A8.6: the result first, then the work item; a crash in between runs the activity again.
+    await this.send(result, { instanceId: lease.task.instanceId, executionId: lease.task.executionId });
+    if (!(await this.workItemQueue.delete(message))) {
+      this.logger.warn(`Activity '${lease.task.event.name}' of '${lease.task.instanceId}' outlived its message lease; another worker may run it again.`);
+    }
+    this.worker?.keeper.drop([message]);
+    this.activityLeases.delete(lease.lockToken);
+  }
+
+  async abandonActivity(lease: ActivityWorkItemLease, delayMs = 0): Promise<void> {
+    const message = this.activityLeases.get(lease.lockToken);
+    if (!message) return;
+    this.activityLeases.delete(lease.lockToken);
+    await this.worker?.keeper.settle([message]);
+    this.worker?.keeper.drop([message]);
+    await this.workItemQueue.setVisibility(message, delayMs);
+  }
+
+  // --- Internals
+
+  private rememberPurge(instanceId: string): void {
+    const now = this.clock.now();
+    for (const [id, at] of this.purged) if (at < now - PURGE_MEMORY_MS) this.purged.delete(id);
+    this.purged.set(instanceId, now);
+  }
+
+  private partitionOf(instanceId: string): number {
+    return partitionIndexOf(instanceId, this.resources.partitionCount);
+  }
+
+  /** Sends a message to its instance's control queue (A3); `sender` marks messages from orchestrations. */
+  private async send(message: OutboundMessage, sender?: { instanceId: string; executionId: string }): Promise<SentMessage> {
+    const partition = this.partitionOf(message.instanceId);
+    const sent = await this.controlQueues[partition].send(taskMessage(message), message.visibleAt, this.clock.now(), sender);
+    this.worker?.dispatcher.nudge(partition);
+    return sent;
+  }
+
+  /** Loads the instance's state, sorts out messages that cannot be processed yet, and registers the work item. */
+  private async prepare(batch: LockedBatch): Promise<InstanceWorkItem | undefined> {
+    // A client start means a client just wrote the Instances row: read it, not this worker's copy.
+    const clientStart = batch.messages.some((m) => m.data!.fromClient && m.data!.message.event.type === 'executionStarted');
+    const state = await this.checkpoints.load(batch.instanceId, clientStart);
+    const accepted: ReceivedMessage[] = [];
+    const history = currentHistory(state);
+    const alreadyProcessed = new Set(state.processedMessageIds);
+    await Promise.all(
+      batch.messages.map(async (message) => {
+        const data = message.data!;
+        if (alreadyProcessed.has(message.messageId)) {
+          // The last checkpoint consumed it, but its worker stopped before deleting it (A8.5 d).
+          this.worker?.keeper.drop([message]);
+          await message.queue.delete(message);
+          return;
+        }
+        const admission = admitMessage(data.message, {
+          record: state.record,
+          history,
+          dequeueCount: message.dequeueCount,
+          maxDequeueCount: this.tuning.maxDequeueCount,
+          fromClient: data.fromClient,
+          purgedAt: this.purged.get(batch.instanceId),
+        });
+        if (admission.verdict === 'accept') return void accepted.push(message);
+        this.worker?.keeper.drop([message]);
+        const what = `${data.message.event.type} message ${message.messageId} for '${batch.instanceId}'`;
+        if (admission.verdict === 'discard') {
+          this.logger.warn(`Discarding ${what}: ${admission.reason}.`);
+          await message.queue.delete(message);
+        } else {
+          this.logger.debug(`Deferring ${what}: ${admission.reason}.`);
+          await message.queue.setVisibility(message, deferDelayMs(message.dequeueCount));
+        }
+      }),
+    );
+    if (accepted.length === 0) {
+      this.release(batch.token, []);
+      return undefined;
+    }
+    accepted.sort((a, b) => batch.messages.indexOf(a) - batch.messages.indexOf(b));
+    this.held.set(batch.token, { batch, state, messages: new Map(accepted.map((m) => [m.messageId, m])) });
+    return {
+      instanceId: batch.instanceId,
+      instance: state.record,
+      history,
+      messages: accepted.map((m): InboxMessage => ({ ...m.data!.message, messageId: m.messageId, dequeueCount: m.dequeueCount })),
+      lockToken: batch.token,
+    };
+  }
+
+  /** A8.5 a: outbound messages, before anything is written; then the checkpoint (b, c). */
+  private async commit(item: InstanceWorkItem, held: HeldWorkItem, commit: InstanceCommit, processed: ReceivedMessage[]): Promise<void> {
+    const sender = { instanceId: item.instanceId, executionId: commit.instance?.executionId ?? held.state.record?.executionId ?? '' };
+    await Promise.all([
+      ...commit.messages.map((message) => this.send(message, sender)),
+      ...commit.activities.map((task) => this.workItemQueue.send(taskMessage(task), undefined, this.clock.now(), sender)),
+    ]);
+    if (commit.activities.length > 0) this.worker?.activityReader.nudge();
+    await this.checkpoints.write(
+      item.instanceId,
+      held.state,
+      commit,
+      processed.map((m) => m.messageId),
+    );
+  }
+
+  /**
+   * Screens a received message: parks what cannot be read or kept failing, and re-sends a message whose long
+   * delay is not over yet (A11). Returns whether the message goes on to a work item.
+   */
+  private async screen(message: ReceivedMessage): Promise<boolean> {
+    if (!message.data) {
+      await this.park(message, `it cannot be read (${message.error?.message ?? 'unknown format'})`);
+      return false;
+    }
+    const due = message.data.dueTime ? Date.parse(message.data.dueTime) : undefined;
+    if (due !== undefined && due > this.clock.now()) {
+      await message.queue.send(message.data.message, due, this.clock.now(), message.data.sender);
+      await message.queue.delete(message);
+      return false;
+    }
+    if (message.dequeueCount > this.tuning.maxDequeueCount) {
+      await this.park(message, `it was received ${message.dequeueCount} times without being processed (maxDequeueCount ${this.tuning.maxDequeueCount})`);
+      return false;
+    }
+    return true;
+  }
+
+  /** Moves a message, byte for byte, to `{hub}-poison`, and says so naming the instance (issue: poison messages). */
+  private async park(message: ReceivedMessage, reason: string): Promise<void> {
+    await this.poisonQueue.sendText(message.text);
+    await message.queue.delete(message);
+    this.worker?.keeper.drop([message]);
+    const instance = message.data?.message.instanceId;
+    const what = message.data ? `${message.data.message.event.type} message for instance '${instance}'` : 'an unreadable message';
+    this.logger.error(
+      `Moved ${what} (id ${message.messageId}) from ${message.queue.name} to ${this.poisonQueue.name}: ${reason}. ` +
+        `Fix the cause, then move the message back to ${message.queue.name} to retry it.`,
+    );
+  }
+
+  /** Makes a work item's messages visible again after `delayMs` and ends its lock. */
+  private async handBack(token: string, messages: ReceivedMessage[], delayMs: number): Promise<void> {
+    await this.worker?.keeper.settle(messages);
+    this.worker?.keeper.drop(messages);
+    const held = this.held.get(token);
+    if (held) this.cache.delete(held.batch.instanceId);
+    await Promise.all(messages.map((m) => m.queue.setVisibility(m, delayMs).catch(() => false)));
+    this.release(token, []);
+  }
+
+  private release(token: string, keep: ReceivedMessage[]): void {
+    this.held.delete(token);
+    this.worker?.dispatcher.unlock(token, keep);
+  }
+}
+
+function taskMessage(message: OutboundMessage | ActivityTask): TaskMessage {
+  return message.executionId === undefined
+    ? { instanceId: message.instanceId, event: message.event }
+    : { instanceId: message.instanceId, executionId: message.executionId, event: message.event };
+}

@@ -1,0 +1,51 @@
+// Empty polls back off exponentially (randomized ±20 %) from 50 ms to maxQueuePollingInterval, so an idle task
+// hub costs little; a message found, or a message this process enqueues, resets the delay
+// (specs/backends.md A4.5, DT.AS BackoffPollingHelper).
+
+const INITIAL_DELAY_MS = 50;
+const JITTER = 0.2;
+
+export class PollingBackoff {
+  private delayMs = 0;
+  private wake?: () => void;
+
+  constructor(private readonly maxDelayMs: number) {}
+
+  /** The delay the next wait would use, without jitter (for tests and logs). */
+  get currentDelayMs(): number {
+    return this.delayMs;
+  }
+
+  reset(): void {
+    this.delayMs = 0;
+  }
+
+  /** Ends a wait early and resets the delay: there is something to poll. */
+  nudge(): void {
+    this.reset();
+    this.wake?.();
+  }
+
+  /** Waits after an empty poll; resolves early on nudge() or when `signal` aborts. */
+  async wait(signal?: AbortSignal): Promise<void> {
+    this.delayMs = this.delayMs === 0 ? INITIAL_DELAY_MS : Math.min(this.maxDelayMs, this.delayMs * 2);
+    const jittered = this.delayMs * (1 - JITTER + Math.random() * 2 * JITTER);
+    await sleep(Math.min(jittered, this.maxDelayMs), signal, (wake) => (this.wake = wake));
+    this.wake = undefined;
+  }
+}
+
+/** Sleeps `ms`; resolves early when `signal` aborts or the registered wake function is called. */
+export function sleep(ms: number, signal?: AbortSignal, registerWake?: (wake: () => void) => void): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    registerWake?.(done);
+  });
+}

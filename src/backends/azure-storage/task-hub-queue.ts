@@ -1,0 +1,155 @@
+// One task hub queue (a control queue or the work-item queue): sends TaskMessages in the DT.AS envelope with their
+// visibility delay, receives and decodes them, and parks poison messages (specs/backends.md A4, A10, A11).
+
+import { randomUUID } from 'node:crypto';
+import type { QueueClient } from '@azure/storage-queue';
+import type { TaskMessage } from '../../core';
+import type { LargePayloadStore } from './large-payload-store';
+import { MAX_QUEUE_MESSAGE_BYTES } from './large-payload-store';
+import { decodeQueueMessageText, encodeLargeMessageStub, encodeMessageData, type DecodedMessageData, type MessageEnvelope } from './queue-message-codec';
+import { statusOf } from './storage-errors';
+
+/** A11: Azure caps visibility at 7 days; longer delays hop in chunks of at most this, re-checked on delivery. */
+export const DEFAULT_MAX_VISIBILITY_DELAY_MS = 3 * 24 * 60 * 60 * 1000;
+const MAX_VISIBILITY_SECONDS = 7 * 24 * 60 * 60 - 1;
+
+/** A received message, held invisible until deleted, released or its visibility runs out. */
+export interface ReceivedMessage {
+  queue: TaskHubQueue;
+  messageId: string;
+  /** Changes on every visibility update. */
+  popReceipt: string;
+  dequeueCount: number;
+  insertedOn: number;
+  /** The raw body, kept so a poison message is parked exactly as it arrived. */
+  text: string;
+  /** When we last set its visibility (epoch ms, wall clock). */
+  leasedAt: number;
+  /** Undefined when the message could not be decoded; `error` says why. */
+  data?: DecodedMessageData & { message: TaskMessage };
+  error?: Error;
+}
+
+/** A message this process sent: it can take it back while nobody has received it yet. */
+export interface SentMessage {
+  queue: TaskHubQueue;
+  messageId: string;
+  popReceipt: string;
+}
+
+let sequenceNumber = 0;
+
+export class TaskHubQueue {
+  constructor(
+    readonly name: string,
+    private readonly client: QueueClient,
+    private readonly payloads: LargePayloadStore,
+    private readonly maxVisibilityDelayMs = DEFAULT_MAX_VISIBILITY_DELAY_MS,
+  ) {}
+
+  async ensureExists(): Promise<void> {
+    await this.client.createIfNotExists();
+  }
+
+  async deleteQueue(): Promise<void> {
+    await this.client.deleteIfExists();
+  }
+
+  /**
+   * Sends a message that becomes visible at `visibleAt` (epoch ms; `now` is the caller's clock). `sender` is the
+   * orchestration sending it; none for a client.
+   */
+  async send(message: TaskMessage, visibleAt: number | undefined, now: number, sender?: MessageEnvelope['sender']): Promise<SentMessage> {
+    const delayMs = Math.max(0, (visibleAt ?? now) - now);
+    const chunked = delayMs > this.maxVisibilityDelayMs;
+    const envelope = {
+      activityId: randomUUID(),
+      sequenceNumber: ++sequenceNumber,
+      dueTime: chunked && visibleAt !== undefined ? new Date(visibleAt).toISOString() : undefined,
+      sender,
+    };
+    let { text, eventType } = encodeMessageData(message, envelope);
+    if (Buffer.byteLength(text, 'utf8') > MAX_QUEUE_MESSAGE_BYTES) {
+      text = encodeLargeMessageStub(await this.payloads.uploadMessage(message.instanceId, envelope.activityId, eventType, text));
+    }
+    return this.sendText(text, Math.min(delayMs, this.maxVisibilityDelayMs));
+  }
+
+  /** Sends a body as it is (re-sending a chunked timer, parking a poison message). */
+  async sendText(text: string, delayMs = 0): Promise<SentMessage> {
+    // A4.3: infinite TTL; visibility is whole seconds, rounded up so nothing arrives early.
+    const response = await this.client.sendMessage(text, { messageTimeToLive: -1, visibilityTimeout: Math.ceil(delayMs / 1000) });
+    return { queue: this, messageId: response.messageId, popReceipt: response.popReceipt };
+  }
+
+  /** Takes back a sent message; false if it was received (or removed) meanwhile. */
+  async withdraw(sent: SentMessage): Promise<boolean> {
+    try {
+      await this.client.deleteMessage(sent.messageId, sent.popReceipt);
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404 || statusOf(error) === 400) return false;
+      throw error;
+    }
+  }
+
+  async receive(count: number, visibilityTimeoutMs: number): Promise<ReceivedMessage[]> {
+    const response = await this.client.receiveMessages({
+      numberOfMessages: Math.max(1, Math.min(32, count)),
+      visibilityTimeout: Math.max(1, Math.ceil(visibilityTimeoutMs / 1000)),
+    });
+    const leasedAt = Date.now();
+    return Promise.all(
+      response.receivedMessageItems.map(async (item): Promise<ReceivedMessage> => {
+        const received: ReceivedMessage = {
+          queue: this,
+          messageId: item.messageId,
+          popReceipt: item.popReceipt,
+          dequeueCount: item.dequeueCount,
+          insertedOn: item.insertedOn.getTime(),
+          text: item.messageText,
+          leasedAt,
+        };
+        try {
+          received.data = await this.decode(item.messageText);
+        } catch (error) {
+          received.error = error instanceof Error ? error : new Error(String(error));
+        }
+        return received;
+      }),
+    );
+  }
+
+  /** Deletes a processed message. False if it was no longer ours (its visibility ran out and it was received again). */
+  async delete(message: ReceivedMessage): Promise<boolean> {
+    try {
+      await this.client.deleteMessage(message.messageId, message.popReceipt);
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404 || statusOf(error) === 400) return false;
+      throw error;
+    }
+  }
+
+  /** Makes the message visible again after `delayMs` (abandon), or keeps it hidden that long (renewal). */
+  async setVisibility(message: ReceivedMessage, delayMs: number): Promise<boolean> {
+    const seconds = Math.min(Math.ceil(Math.max(0, delayMs) / 1000), MAX_VISIBILITY_SECONDS);
+    try {
+      const response = await this.client.updateMessage(message.messageId, message.popReceipt, undefined, seconds);
+      if (response.popReceipt) message.popReceipt = response.popReceipt;
+      message.leasedAt = Date.now();
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404 || statusOf(error) === 400) return false;
+      throw error;
+    }
+  }
+
+  private async decode(text: string): Promise<DecodedMessageData & { message: TaskMessage }> {
+    let data = decodeQueueMessageText(text);
+    // A4.4: a stub points at the real message, gzip-compressed in a blob.
+    if (data.compressedBlobName) data = decodeQueueMessageText(await this.payloads.download(data.compressedBlobName));
+    if (!data.message) throw new Error('the large-message blob holds no TaskMessage');
+    return data as DecodedMessageData & { message: TaskMessage };
+  }
+}

@@ -1,0 +1,109 @@
+// Workers killed with SIGKILL in the middle of 200 running orchestrations (issue: "Faults and bad input"), at the
+// backend level: each worker is a real process running the Azure Storage backend under the scripted HelloCities5
+// engine. Every orchestration must complete with the right output, none lost or stuck, every activity run at least
+// once; activities that ran more than once are counted and printed.
+
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AzureStorageBackend, resolveStorageConnection } from '../../../src/backends/azure-storage';
+import { CITIES, HELLO_CITIES_OUTPUT, helloCitiesStart } from '../../support/hello-cities-engine';
+import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azurite';
+import { waitFor } from '../../support/wait-for';
+
+const ORCHESTRATIONS = 200;
+
+let azurite: TestAzurite;
+beforeAll(async () => {
+  azurite = await startTestAzurite();
+});
+afterAll(async () => {
+  await azurite?.stop();
+});
+
+const children: ChildProcess[] = [];
+afterEach(async () => {
+  await Promise.all(children.splice(0).map((child) => kill(child)));
+});
+
+async function startWorker(hubName: string, activityLog: string): Promise<ChildProcess> {
+  const child = fork(join(__dirname, '../../support/hello-cities-worker-process.ts'), [azurite.connectionString, hubName, activityLog], {
+    execArgv: ['-r', join(__dirname, '../../support/register-typescript.js')],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  children.push(child);
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code} before it started`)));
+  });
+  return child;
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+async function scenario(name: string, run: (client: AzureStorageBackend, hubName: string, activityLog: string) => Promise<void>): Promise<void> {
+  const hubName = uniqueHubName('crash');
+  const activityLog = join(mkdtempSync(join(tmpdir(), 'activities-')), 'runs.log');
+  writeFileSync(activityLog, '');
+  const client = new AzureStorageBackend({ connection: resolveStorageConnection({ AzureWebJobsStorage: azurite.connectionString }), hubName });
+  await client.start();
+  await client.stop(); // creates the task hub; the client itself does not process work
+
+  const ids = [...Array(ORCHESTRATIONS)].map((_, i) => `hello-${i}`);
+  for (const id of ids) {
+    const { record, start } = helloCitiesStart(id, randomUUID().replace(/-/g, ''));
+    await client.createInstance(record, start, { replaceableStatuses: [] });
+  }
+  await run(client, hubName, activityLog);
+
+  const completed = await waitFor(
+    'every orchestration to complete',
+    async () => {
+      const { instances } = await client.queryInstances({ statuses: ['Completed'] });
+      return instances.length === ORCHESTRATIONS ? instances : undefined;
+    },
+    180_000,
+    1000,
+  );
+  expect(completed.map((i) => i.output)).toEqual(ids.map(() => HELLO_CITIES_OUTPUT));
+  expect((await client.queryInstances({})).instances.filter((i) => i.status !== 'Completed')).toEqual([]);
+
+  const runs = readFileSync(activityLog, 'utf8').trim().split('\n');
+  const distinct = new Set(runs);
+  expect(distinct.size).toBe(ORCHESTRATIONS * CITIES.length);
+  const ranTwice = [...distinct].filter((run) => runs.indexOf(run) !== runs.lastIndexOf(run)).length;
+  console.log(`${name}: ${ORCHESTRATIONS} orchestrations completed; ${runs.length} activity runs for ${distinct.size} activities, ${ranTwice} ran more than once.`);
+}
+
+/** Waits until some orchestrations are done and others still run, so the kill lands in the middle. */
+async function midway(client: AzureStorageBackend): Promise<void> {
+  await waitFor('a quarter of the orchestrations to complete', async () => {
+    const { instances } = await client.queryInstances({ statuses: ['Completed'] });
+    return instances.length >= ORCHESTRATIONS / 4;
+  }, 120_000, 500);
+}
+
+test('a worker killed mid-run and started again completes every orchestration', async () => {
+  await scenario('kill -9 and restart', async (client, hubName, activityLog) => {
+    const first = await startWorker(hubName, activityLog);
+    await midway(client);
+    await kill(first);
+    await startWorker(hubName, activityLog);
+  });
+}, 240_000);
+
+test('of two workers, one killed and not restarted: the other takes over and completes everything', async () => {
+  await scenario('two workers, one killed', async (client, hubName, activityLog) => {
+    const doomed = await startWorker(hubName, activityLog);
+    await startWorker(hubName, activityLog);
+    await midway(client);
+    await kill(doomed);
+  });
+}, 240_000);

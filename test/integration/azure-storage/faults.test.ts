@@ -1,0 +1,129 @@
+// Bad messages and bad storage: a message that keeps failing or cannot be read is parked in `{hub}-poison` with a
+// log line naming the instance (never retried forever, never dropped); unreachable or misconfigured storage is one
+// clear error at start-up.
+
+import { QueueClient } from '@azure/storage-queue';
+import { inboundEvent, isoTime, type InstanceRecord, type Logger, type OutboundMessage } from '../../../src/core';
+import { AzureStorageBackend, StorageUnavailableError, developmentConnectionString, resolveStorageConnection } from '../../../src/backends/azure-storage';
+import { decodeQueueMessageText } from '../../../src/backends/azure-storage/queue-message-codec';
+import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azurite';
+import { waitFor } from '../../support/wait-for';
+
+let azurite: TestAzurite;
+beforeAll(async () => {
+  azurite = await startTestAzurite();
+});
+afterAll(async () => {
+  await azurite?.stop();
+});
+
+const backends: AzureStorageBackend[] = [];
+afterEach(async () => {
+  await Promise.all(backends.splice(0).map((b) => b.stop()));
+});
+
+class RecordingLogger implements Logger {
+  readonly lines: string[] = [];
+  debug(): void {}
+  info(): void {}
+  warn(message: string): void {
+    this.lines.push(`warn: ${message}`);
+  }
+  error(message: string): void {
+    this.lines.push(`error: ${message}`);
+  }
+}
+
+function backendFor(hubName: string, logger: Logger, connectionString = azurite.connectionString): AzureStorageBackend {
+  const backend = new AzureStorageBackend({
+    connection: resolveStorageConnection({ AzureWebJobsStorage: connectionString }),
+    hubName,
+    logger,
+    maxDequeueCount: 2,
+    maxQueuePollingIntervalMs: 100,
+  });
+  backends.push(backend);
+  return backend;
+}
+
+function start(instanceId: string): { record: InstanceRecord; message: OutboundMessage } {
+  const now = isoTime(Date.now());
+  return {
+    record: { instanceId, name: 'Orch', executionId: 'e1', status: 'Pending', createdAt: now, lastUpdatedAt: now },
+    message: { instanceId, executionId: 'e1', event: inboundEvent<'executionStarted'>({ type: 'executionStarted', name: 'Orch', orchestrationInstance: { instanceId, executionId: 'e1' } }, now) },
+  };
+}
+
+async function poisonBodies(hubName: string): Promise<string[]> {
+  const queue = new QueueClient(azurite.connectionString, `${hubName.toLowerCase()}-poison`);
+  return (await queue.peekMessages({ numberOfMessages: 32 })).peekedMessageItems.map((m) => m.messageText);
+}
+
+test('an instance message abandoned more than maxDequeueCount times is parked in {hub}-poison, named in the log', async () => {
+  const hub = uniqueHubName();
+  const logger = new RecordingLogger();
+  const backend = backendFor(hub, logger);
+  await backend.start();
+  const { record, message } = start('flaky-order');
+  await backend.createInstance(record, message, { replaceableStatuses: [] });
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const item = await waitFor(`attempt ${attempt}`, () => backend.lockNextInstance());
+    expect(item.messages[0].dequeueCount).toBe(attempt);
+    await backend.abandonInstance(item);
+  }
+  const [parked] = await waitFor('the poison message', async () => ((await poisonBodies(hub)).length ? poisonBodies(hub) : undefined));
+  expect(decodeQueueMessageText(parked).message).toEqual(message);
+  expect(logger.lines).toContainEqual(expect.stringMatching(/^error: Moved executionStarted message for instance 'flaky-order' .* to .*-poison: it was received 3 times/));
+  const abort = new AbortController();
+  setTimeout(() => abort.abort(), 300);
+  expect(await backend.lockNextInstance(abort.signal)).toBeUndefined();
+});
+
+test('an activity that keeps failing is parked too', async () => {
+  const hub = uniqueHubName();
+  const logger = new RecordingLogger();
+  const backend = backendFor(hub, logger);
+  await backend.start();
+  const { record, message } = start('flaky-activity');
+  await backend.createInstance(record, message, { replaceableStatuses: [] });
+  const item = (await backend.lockNextInstance())!;
+  const t = isoTime(Date.now());
+  const task = { instanceId: 'flaky-activity', executionId: 'e1', event: { type: 'taskScheduled' as const, eventId: 0, timestamp: t, name: 'Crashy' } };
+  await backend.completeInstance(item, { instance: { ...record, status: 'Running' }, history: { append: [message.event, task.event] }, messages: [], activities: [task] });
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const lease = await waitFor(`attempt ${attempt}`, () => backend.lockNextActivity());
+    await backend.abandonActivity(lease);
+  }
+  // The work-item queue is read on demand: the next worker asking for an activity receives it a third time.
+  const abort = new AbortController();
+  const next = backend.lockNextActivity(abort.signal);
+  await waitFor('the poison message', async () => (await poisonBodies(hub)).length === 1);
+  abort.abort();
+  expect(await next).toBeUndefined();
+  expect(logger.lines).toContainEqual(expect.stringMatching(/Moved taskScheduled message for instance 'flaky-activity' .* from .*-workitems to .*-poison/));
+});
+
+test('a message that is not a DT.AS message is parked at once, unchanged', async () => {
+  const hub = uniqueHubName();
+  const logger = new RecordingLogger();
+  const backend = backendFor(hub, logger);
+  await backend.start();
+  await new QueueClient(azurite.connectionString, `${hub.toLowerCase()}-control-02`).sendMessage('{"hello":"world"}');
+  await waitFor('the poison message', async () => (await poisonBodies(hub)).length === 1);
+  expect(await poisonBodies(hub)).toEqual(['{"hello":"world"}']);
+  expect(logger.lines).toContainEqual(expect.stringMatching(/Moved an unreadable message .* from .*-control-02 to .*-poison: it cannot be read/));
+});
+
+test('unreachable storage is one clear error at start-up', async () => {
+  const closed = developmentConnectionString({ blob: 1, queue: 1, table: 1 });
+  const backend = backendFor(uniqueHubName(), new RecordingLogger(), closed);
+  const failure = backend.start();
+  await expect(failure).rejects.toThrow(StorageUnavailableError);
+  await expect(failure).rejects.toThrow(/does not answer .*Start Azurite/);
+});
+
+test('a wrong account key is one clear error at start-up', async () => {
+  const wrongKey = azurite.connectionString.replace(/AccountKey=[^;]+/, `AccountKey=${Buffer.from('not the key').toString('base64')}`);
+  const backend = backendFor(uniqueHubName(), new RecordingLogger(), wrongKey);
+  await expect(backend.start()).rejects.toThrow(/access was denied \(403/);
+});
