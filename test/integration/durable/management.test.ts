@@ -1,0 +1,107 @@
+// Client operations on running and finished instances: terminate, suspend/resume, rewind, restart, purge,
+// duplicate ids and events for unknown or finished instances (issue 3).
+import type { TestEnvironment } from '../../../src/testing';
+import { eventually, fixtureFlags, startFixture } from '../../support/durable-fixture';
+
+let env: TestEnvironment;
+beforeAll(async () => {
+  env = await startFixture('durable-features');
+});
+afterAll(() => env.close());
+
+async function statusOf(id: string) {
+  const status = await env.client.getStatus(id);
+  if (!status) throw new Error(`instance ${id} not found`);
+  return status;
+}
+
+async function waitForStatus(id: string, runtimeStatus: string) {
+  return eventually(async () => {
+    const status = await env.client.getStatus(id);
+    return status?.runtimeStatus === runtimeStatus ? status : undefined;
+  }, `${id} to be ${runtimeStatus}`);
+}
+
+it('makes a started instance visible as Pending or later before startNew resolves', async () => {
+  const id = await env.client.startNew('EventAfterWork');
+  expect(['Pending', 'Running']).toContain((await statusOf(id)).runtimeStatus);
+  await env.client.terminate(id, 'cleanup');
+});
+
+it('terminates a running instance with the reason as output', async () => {
+  const id = await env.client.startNew('Approval', { input: {} });
+  await waitForStatus(id, 'Running');
+  await env.client.terminate(id, 'no longer needed');
+  const status = await env.client.waitForCompletion(id);
+  expect(status.runtimeStatus).toBe('Terminated');
+  expect(status.output).toBe('no longer needed');
+});
+
+it('holds events while suspended and processes them after resume', async () => {
+  const id = await env.client.startNew('Approval', { input: {} });
+  await eventually(async () => ((await env.client.getStatus(id))?.customStatus === 'waiting for approval' ? true : undefined), 'the wait');
+  await env.client.suspend(id, 'maintenance');
+  await waitForStatus(id, 'Suspended');
+  await env.client.raiseEvent(id, 'Approval', 'while suspended');
+  // The event is accepted but the orchestration does not run while suspended.
+  expect((await statusOf(id)).runtimeStatus).toBe('Suspended');
+  await env.client.resume(id, 'done');
+  const status = await env.client.waitForCompletion(id);
+  expect(status).toMatchObject({ runtimeStatus: 'Completed', output: { approved: 'while suspended' } });
+});
+
+it('rewinds a failed instance so it completes without re-running finished work', async () => {
+  fixtureFlags().failFlaky = true;
+  try {
+    const id = await env.client.startNew('Rewindable');
+    expect((await env.client.waitForCompletion(id)).runtimeStatus).toBe('Failed');
+    fixtureFlags().failFlaky = false;
+    await env.client.rewind(id, 'fixed the flaky dependency');
+    const status = await env.client.waitForCompletion(id);
+    expect(status).toMatchObject({ runtimeStatus: 'Completed', output: ['Hello before!', 'recovered step'] });
+  } finally {
+    fixtureFlags().failFlaky = false;
+  }
+});
+
+it('refuses to rewind an instance that did not fail', async () => {
+  const id = await env.client.startNew('HelloCities');
+  await env.client.waitForCompletion(id);
+  await expect(env.client.rewind(id)).rejects.toThrow(/Completed/);
+});
+
+it('restarts a finished instance with the same id and with a new id', async () => {
+  const id = await env.client.startNew('HelloCities');
+  await env.client.waitForCompletion(id);
+  const same = await env.client.restart(id, { newInstanceId: false });
+  expect(same).toBe(id);
+  expect((await env.client.waitForCompletion(id)).output).toEqual(['Hello Tokyo!', 'Hello Seattle!', 'Hello London!']);
+  const fresh = await env.client.restart(id, { newInstanceId: true });
+  expect(fresh).not.toBe(id);
+  expect((await env.client.waitForCompletion(fresh)).runtimeStatus).toBe('Completed');
+});
+
+it('purges a finished instance', async () => {
+  const id = await env.client.startNew('HelloCities');
+  await env.client.waitForCompletion(id);
+  expect(await env.client.purge(id)).toBe(1);
+  expect(await env.client.getStatus(id)).toBeUndefined();
+  expect(await env.client.purge(id)).toBe(0);
+});
+
+it('rejects a second start with the id of a running instance and allows it once finished', async () => {
+  const id = `dup-${Date.now()}`;
+  await env.client.startNew('Approval', { instanceId: id, input: {} });
+  await expect(env.client.startNew('Approval', { instanceId: id, input: {} })).rejects.toThrow(/already exists/);
+  await env.client.terminate(id);
+  await env.client.waitForCompletion(id);
+  await env.client.startNew('HelloCities', { instanceId: id });
+  expect((await env.client.waitForCompletion(id)).output).toEqual(['Hello Tokyo!', 'Hello Seattle!', 'Hello London!']);
+});
+
+it('rejects events for unknown instances and for finished ones', async () => {
+  await expect(env.client.raiseEvent('no-such-instance', 'Approval', 1)).rejects.toThrow(/no-such-instance/);
+  const id = await env.client.startNew('HelloCities');
+  await env.client.waitForCompletion(id);
+  await expect(env.client.raiseEvent(id, 'Approval', 1)).rejects.toThrow(/Completed/);
+});

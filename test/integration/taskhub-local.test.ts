@@ -1,0 +1,603 @@
+// LocalTaskHub over the real MemoryBackend and a ManualClock, driven by a scripted worker that answers work items
+// with hand-built results, as a worker would after running user code.
+
+import {
+  ManualClock,
+  isoTime,
+  type HistoryEvent,
+  type OrchestratorAction,
+  type Logger,
+  type OrchestratorWorkItem,
+} from '../../src/core';
+import { MemoryBackend } from '../../src/backends/memory';
+import { InstanceExistsError, InstanceNotFoundError, InvalidInstanceStateError } from '../../src/taskhub';
+import { LocalTaskHub, WorkItemNotHeldError } from '../../src/taskhub/local';
+import { ScriptedWorker, waitFor, type EpisodeView, type Scripts } from '../support/scripted-worker';
+
+const T0 = Date.UTC(2024, 0, 1);
+const HOUR = 3_600_000;
+
+// --- Building orchestrator scripts: each looks at the history and returns this episode's new actions.
+
+/** Answers in history by the id of what they answer (task, sub-orchestration or timer id). */
+function answers(history: HistoryEvent[]): Map<number, HistoryEvent> {
+  const found = new Map<number, HistoryEvent>();
+  for (const e of history) {
+    if (e.type === 'taskCompleted' || e.type === 'taskFailed' || e.type === 'subOrchestrationInstanceCompleted' || e.type === 'subOrchestrationInstanceFailed') found.set(e.taskScheduledId, e);
+    if (e.type === 'timerFired') found.set(e.timerId, e);
+  }
+  return found;
+}
+function scheduled(history: HistoryEvent[], id: number): boolean {
+  return history.some((e) => e.eventId === id && e.type !== 'executionCompleted');
+}
+function raised(history: HistoryEvent[], name: string) {
+  return history.find((e): e is Extract<HistoryEvent, { type: 'eventRaised' }> => e.type === 'eventRaised' && e.name === name);
+}
+function resultOf(event: HistoryEvent | undefined): string | undefined {
+  return event && 'result' in event ? event.result : undefined;
+}
+const complete = (id: number, result?: string): OrchestratorAction => ({ type: 'completeOrchestration', id, orchestrationStatus: 'Completed', result });
+const fail = (id: number, errorMessage: string): OrchestratorAction => ({
+  type: 'completeOrchestration',
+  id,
+  orchestrationStatus: 'Failed',
+  result: `Orchestrator function failed: ${errorMessage}`,
+  failureDetails: { errorType: 'Error', errorMessage },
+});
+
+/** Calls Hello for each input in turn, then returns all results. */
+function sequence(...cities: string[]) {
+  return ({ history }: EpisodeView): OrchestratorAction[] => {
+    const done = answers(history);
+    for (let id = 0; id < cities.length; id++) {
+      if (!scheduled(history, id)) return [{ type: 'scheduleTask', id, name: 'Hello', input: JSON.stringify(cities[id]) }];
+      if (!done.has(id)) return [];
+    }
+    return [complete(cities.length, `[${cities.map((_, id) => resultOf(done.get(id))).join(',')}]`)];
+  };
+}
+
+/** Waits for the external event, then returns its data. */
+function waitForEvent(name: string) {
+  return ({ history }: EpisodeView): OrchestratorAction[] => {
+    const event = raised(history, name);
+    return event ? [complete(0, event.input)] : [];
+  };
+}
+
+const hello = (input: string | undefined) => JSON.stringify(`Hello ${JSON.parse(input ?? 'null')}`);
+
+// --- The environment of each test
+
+let clock: ManualClock;
+let backend: MemoryBackend;
+let hub: LocalTaskHub;
+let worker: ScriptedWorker | undefined;
+let logs: string[];
+
+function startWorker(scripts: Scripts, kinds?: ('orchestrator' | 'activity' | 'entity')[]): ScriptedWorker {
+  worker = new ScriptedWorker(hub, scripts, kinds).start();
+  return worker;
+}
+
+beforeEach(async () => {
+  clock = new ManualClock(T0);
+  backend = new MemoryBackend({ clock });
+  logs = [];
+  const log = (level: string) => (message: string) => void logs.push(`${level}: ${message}`);
+  const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  hub = new LocalTaskHub({ backend, clock, logger, name: 'TestHub' });
+  await hub.start();
+});
+
+afterEach(async () => {
+  await worker?.stop();
+  worker = undefined;
+  await hub.stop();
+});
+
+async function historyOf(instanceId: string): Promise<HistoryEvent[]> {
+  return (await hub.getOrchestration(instanceId, { includeHistory: true }))?.history ?? [];
+}
+
+describe('starting and running orchestrations', () => {
+  it('makes the instance visible as Pending before startOrchestration resolves', async () => {
+    const id = await hub.startOrchestration({ name: 'Sequence', input: '"x"' });
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    expect(await hub.getOrchestration(id)).toMatchObject({ instanceId: id, name: 'Sequence', status: 'Pending', input: '"x"', createdAt: isoTime(T0) });
+  });
+
+  it('runs activities in sequence and completes with their results', async () => {
+    startWorker({ orchestrators: { Sequence: sequence('Tokyo', 'Paris') }, activities: { Hello: hello } });
+    const id = await hub.startOrchestration({ name: 'Sequence', instanceId: 'seq' });
+    const done = await hub.waitForCompletion(id);
+    expect(done).toMatchObject({ status: 'Completed', output: '["Hello Tokyo","Hello Paris"]' });
+    // specs/durable-functions-protocol.md §2.3: every episode is orchestratorStarted … orchestratorCompleted.
+    expect((await historyOf(id)).map((e) => e.type)).toEqual([
+      'orchestratorStarted', 'executionStarted', 'taskScheduled', 'orchestratorCompleted',
+      'orchestratorStarted', 'taskCompleted', 'taskScheduled', 'orchestratorCompleted',
+      'orchestratorStarted', 'taskCompleted', 'executionCompleted', 'orchestratorCompleted',
+    ]);
+  });
+
+  it('reports an activity failure to the orchestrator, which can fail with it', async () => {
+    startWorker({
+      orchestrators: {
+        Boom: ({ history }) => {
+          const answer = answers(history).get(0);
+          if (!scheduled(history, 0)) return [{ type: 'scheduleTask', id: 0, name: 'Explode' }];
+          return answer?.type === 'taskFailed' ? [fail(1, answer.failureDetails.errorMessage)] : [];
+        },
+      },
+      activities: { Explode: () => { throw new Error('kaboom'); } },
+    });
+    const id = await hub.startOrchestration({ name: 'Boom' });
+    expect(await hub.waitForCompletion(id)).toMatchObject({ status: 'Failed', failureDetails: { errorMessage: 'kaboom' } });
+  });
+
+  it('replaces a finished instance on a new start with its id, but not a running one', async () => {
+    startWorker({ orchestrators: { Wait: waitForEvent('Go'), Quick: () => [complete(0, '1')] } });
+    await hub.startOrchestration({ name: 'Quick', instanceId: 'reuse' });
+    await hub.waitForCompletion('reuse');
+    await hub.startOrchestration({ name: 'Wait', instanceId: 'reuse' });
+    expect((await hub.getOrchestration('reuse'))?.name).toBe('Wait');
+    await expect(hub.startOrchestration({ name: 'Wait', instanceId: 'reuse' })).rejects.toBeInstanceOf(InstanceExistsError);
+  });
+
+  it('rejects an instance id that starts with "@"', async () => {
+    await expect(hub.startOrchestration({ name: 'X', instanceId: '@counter@1' })).rejects.toThrow(/marks entity IDs/);
+  });
+
+  it('continues as new with a fresh history until done; waitForCompletion is not fooled by ContinuedAsNew', async () => {
+    startWorker({
+      orchestrators: {
+        Countdown: ({ input }) => {
+          const n = Number(input);
+          return n > 0 ? [{ type: 'completeOrchestration', id: -1, orchestrationStatus: 'ContinuedAsNew', result: String(n - 1) }] : [complete(0, '"liftoff"')];
+        },
+      },
+    });
+    const id = await hub.startOrchestration({ name: 'Countdown', input: '3' });
+    expect(await hub.waitForCompletion(id)).toMatchObject({ status: 'Completed', output: '"liftoff"', input: '0' });
+    expect((await historyOf(id)).map((e) => e.type)).toEqual(['orchestratorStarted', 'executionStarted', 'executionCompleted', 'orchestratorCompleted']);
+  });
+});
+
+describe('durable timers', () => {
+  it('fire only after the clock reaches fireAt, and the delivering episode is stamped at or after fireAt (§8)', async () => {
+    const fireAt = isoTime(T0 + HOUR);
+    startWorker({
+      orchestrators: {
+        Nap: ({ history }) => {
+          if (!scheduled(history, 0)) return [{ type: 'createTimer', id: 0, fireAt }];
+          return answers(history).has(0) ? [complete(1)] : [];
+        },
+      },
+    });
+    const id = await hub.startOrchestration({ name: 'Nap' });
+    await waitFor(async () => (await historyOf(id)).some((e) => e.type === 'timerCreated'), 'the timer to be created');
+    clock.advance(HOUR - 1);
+    await waitFor(() => backend.isIdle(), 'the backend to settle');
+    expect((await hub.getOrchestration(id))?.status).toBe('Running');
+
+    clock.advance(1);
+    expect(await hub.waitForCompletion(id)).toMatchObject({ status: 'Completed' });
+    const history = await historyOf(id);
+    const fired = history.findIndex((e) => e.type === 'timerFired');
+    expect(Date.parse(history[fired - 1].timestamp)).toBeGreaterThanOrEqual(T0 + HOUR);
+  });
+
+  it('starts a scheduled orchestration at its start time', async () => {
+    startWorker({ orchestrators: { Quick: () => [complete(0, '1')] } });
+    const id = await hub.startOrchestration({ name: 'Quick', scheduledStartAt: isoTime(T0 + HOUR) });
+    await waitFor(() => backend.isIdle(), 'the backend to settle');
+    expect((await hub.getOrchestration(id))?.status).toBe('Pending');
+    clock.advance(HOUR);
+    expect(await hub.waitForCompletion(id)).toMatchObject({ status: 'Completed' });
+  });
+});
+
+describe('sub-orchestrations', () => {
+  const parent = ({ history, input }: EpisodeView): OrchestratorAction[] => {
+    if (!scheduled(history, 0)) return [{ type: 'createSubOrchestration', id: 0, instanceId: 'child', name: 'Sequence', input }];
+    const answer = answers(history).get(0);
+    if (answer?.type === 'subOrchestrationInstanceCompleted') return [complete(1, answer.result)];
+    if (answer?.type === 'subOrchestrationInstanceFailed') return [fail(1, answer.failureDetails.errorMessage)];
+    return [];
+  };
+
+  it('runs the child and hands its output to the parent', async () => {
+    startWorker({ orchestrators: { Parent: parent, Sequence: sequence('Oslo') }, activities: { Hello: hello } });
+    const id = await hub.startOrchestration({ name: 'Parent', input: '"in"' });
+    expect(await hub.waitForCompletion(id)).toMatchObject({ status: 'Completed', output: '["Hello Oslo"]' });
+    expect(await hub.getOrchestration('child')).toMatchObject({ status: 'Completed', parentInstanceId: id, input: '"in"' });
+  });
+
+  it('fails the parent task when the child id belongs to a running instance', async () => {
+    startWorker({ orchestrators: { Parent: parent, Wait: waitForEvent('never') } });
+    await hub.startOrchestration({ name: 'Wait', instanceId: 'child' });
+    const id = await hub.startOrchestration({ name: 'Parent' });
+    const done = await hub.waitForCompletion(id);
+    expect(done?.status).toBe('Failed');
+    expect(done?.failureDetails?.errorMessage).toMatch(/an instance with this ID is already Running/);
+  });
+
+  it('terminates running children with a recursive terminate', async () => {
+    startWorker({ orchestrators: { Parent: parent, Sequence: waitForEvent('never') } });
+    const id = await hub.startOrchestration({ name: 'Parent' });
+    await waitFor(async () => (await hub.getOrchestration('child'))?.status === 'Running', 'the child to run');
+    await hub.terminate(id, 'all of it', { recursive: true });
+    expect(await hub.waitForCompletion('child')).toMatchObject({ status: 'Terminated', output: 'all of it' });
+    expect(await hub.waitForCompletion(id)).toMatchObject({ status: 'Terminated', output: 'all of it' });
+  });
+});
+
+describe('external events', () => {
+  it('delivers an event raised before the orchestration started', async () => {
+    const id = await hub.startOrchestration({ name: 'Approval' });
+    await hub.raiseEvent(id, 'Approve', '{"ok":true}');
+    startWorker({ orchestrators: { Approval: waitForEvent('Approve') } });
+    expect(await hub.waitForCompletion(id)).toMatchObject({ status: 'Completed', output: '{"ok":true}' });
+  });
+
+  it('delivers an event raised while the orchestration waits', async () => {
+    const w = startWorker({ orchestrators: { Approval: waitForEvent('Approve') } });
+    const id = await hub.startOrchestration({ name: 'Approval' });
+    await waitFor(() => w.taken.length === 1 && backend.isIdle(), 'the first episode');
+    expect((await hub.getOrchestration(id))?.status).toBe('Running');
+    await hub.raiseEvent(id, 'Approve', '7');
+    expect(await hub.waitForCompletion(id)).toMatchObject({ status: 'Completed', output: '7' });
+  });
+
+  it('holds events for a scheduled start until it starts', async () => {
+    startWorker({ orchestrators: { Approval: waitForEvent('Approve') } });
+    const id = await hub.startOrchestration({ name: 'Approval', scheduledStartAt: isoTime(T0 + HOUR) });
+    await hub.raiseEvent(id, 'Approve', '1');
+    await waitFor(() => backend.isIdle(), 'the backend to settle');
+    expect((await hub.getOrchestration(id))?.status).toBe('Pending');
+    clock.advance(HOUR);
+    expect(await hub.waitForCompletion(id)).toMatchObject({ status: 'Completed', output: '1' });
+  });
+
+  it('answers 404 and 410 cases with typed errors', async () => {
+    startWorker({ orchestrators: { Quick: () => [complete(0)] } });
+    await expect(hub.raiseEvent('nope', 'E')).rejects.toBeInstanceOf(InstanceNotFoundError);
+    const id = await hub.startOrchestration({ name: 'Quick' });
+    await hub.waitForCompletion(id);
+    await expect(hub.raiseEvent(id, 'E')).rejects.toBeInstanceOf(InvalidInstanceStateError);
+    await expect(hub.terminate(id)).rejects.toBeInstanceOf(InvalidInstanceStateError);
+    await expect(hub.suspend(id)).rejects.toBeInstanceOf(InvalidInstanceStateError);
+  });
+});
+
+describe('terminate, suspend and resume', () => {
+  it('terminates a waiting orchestration without running it: reason as output', async () => {
+    startWorker({ orchestrators: { Approval: waitForEvent('Approve') } });
+    const id = await hub.startOrchestration({ name: 'Approval' });
+    await hub.terminate(id, 'no longer needed');
+    expect(await hub.waitForCompletion(id)).toMatchObject({ status: 'Terminated', output: 'no longer needed' });
+  });
+
+  it('records events while suspended and runs no episode until resumed', async () => {
+    const w = startWorker({ orchestrators: { Approval: waitForEvent('Approve') } });
+    const id = await hub.startOrchestration({ name: 'Approval' });
+    await waitFor(() => w.taken.length === 1 && backend.isIdle(), 'the first episode');
+    await hub.suspend(id, 'hold on');
+    await waitFor(async () => (await hub.getOrchestration(id))?.status === 'Suspended', 'the suspension');
+    await hub.raiseEvent(id, 'Approve', '"yes"');
+    await waitFor(async () => (await historyOf(id)).some((e) => e.type === 'eventRaised') && backend.isIdle(), 'the event to be recorded');
+    expect((await hub.getOrchestration(id))?.status).toBe('Suspended');
+    expect(w.taken).toHaveLength(1);
+
+    await hub.resume(id, 'go on');
+    expect(await hub.waitForCompletion(id)).toMatchObject({ status: 'Completed', output: '"yes"' });
+    const resumedEpisode = w.taken[1] as OrchestratorWorkItem;
+    expect(resumedEpisode.newEvents.map((e) => e.type)).toEqual(['orchestratorStarted', 'executionResumed']);
+  });
+});
+
+describe('rewind and restart', () => {
+  it('rewinds a failed orchestration: the failed activity runs again under its task id and the orchestration completes', async () => {
+    let attempts = 0;
+    const w = startWorker({
+      orchestrators: {
+        Flaky: ({ history }) => {
+          if (!scheduled(history, 0)) return [{ type: 'scheduleTask', id: 0, name: 'Flaky' }];
+          const answer = answers(history).get(0);
+          if (answer?.type === 'taskFailed') return [fail(1, answer.failureDetails.errorMessage)];
+          return answer ? [complete(1, resultOf(answer))] : [];
+        },
+      },
+      activities: {
+        Flaky: () => {
+          attempts++;
+          if (attempts === 1) throw new Error('transient');
+          return '"ok"';
+        },
+      },
+    });
+    const id = await hub.startOrchestration({ name: 'Flaky' });
+    expect((await hub.waitForCompletion(id))?.status).toBe('Failed');
+    await expect(hub.rewind('nope')).rejects.toBeInstanceOf(InstanceNotFoundError);
+
+    await hub.rewind(id, 'fixed it');
+    await waitFor(async () => (await hub.getOrchestration(id))?.status === 'Completed', 'the rewound instance to complete');
+    expect(await hub.getOrchestration(id)).toMatchObject({ output: '"ok"', failureDetails: undefined });
+    const reruns = w.taken.filter((item) => item.kind === 'activity');
+    expect(reruns.map((item) => item.kind === 'activity' && item.taskId)).toEqual([0, 0]);
+    await expect(hub.rewind(id)).rejects.toBeInstanceOf(InvalidInstanceStateError);
+  });
+
+  it('restarts with the same input, under the same id or a new one', async () => {
+    startWorker({ orchestrators: { Echo: ({ input }) => [complete(0, input)] } });
+    const id = await hub.startOrchestration({ name: 'Echo', instanceId: 'echo', input: '"again"' });
+    const first = await hub.waitForCompletion(id);
+    expect(await hub.restart(id)).toBe('echo');
+    const second = await waitFor(async () => {
+      const state = await hub.getOrchestration(id);
+      return state?.executionId !== first?.executionId && state?.status === 'Completed' && state;
+    }, 'the restarted execution');
+    expect(second.output).toBe('"again"');
+    const fresh = await hub.restart(id, { newInstanceId: true });
+    expect(fresh).not.toBe('echo');
+    expect(await hub.waitForCompletion(fresh)).toMatchObject({ output: '"again"' });
+    await expect(hub.restart('nope')).rejects.toBeInstanceOf(InstanceNotFoundError);
+  });
+});
+
+describe('purge and queries', () => {
+  it('purges finished instances only', async () => {
+    startWorker({ orchestrators: { Quick: () => [complete(0)], Approval: waitForEvent('Go') } });
+    const done = await hub.startOrchestration({ name: 'Quick', instanceId: 'done' });
+    await hub.waitForCompletion(done);
+    await hub.startOrchestration({ name: 'Approval', instanceId: 'busy' });
+    await expect(hub.purge('busy')).rejects.toBeInstanceOf(InvalidInstanceStateError);
+    expect(await hub.purge('done')).toBe(1);
+    expect(await hub.getOrchestration('done')).toBeUndefined();
+    expect(await hub.purge('done')).toBe(0);
+  });
+
+  it('purges by filter', async () => {
+    startWorker({ orchestrators: { Quick: () => [complete(0)] } });
+    for (const id of ['a', 'b']) await hub.waitForCompletion(await hub.startOrchestration({ name: 'Quick', instanceId: id }));
+    expect(await hub.purgeBy({ createdFrom: isoTime(T0 - 1) })).toBe(2);
+  });
+
+  it('queries orchestrations by status and id prefix, without entities', async () => {
+    startWorker({ orchestrators: { Quick: () => [complete(0)], Approval: waitForEvent('Go') }, entities: { counter: () => ({ state: '1' }) } });
+    await hub.waitForCompletion(await hub.startOrchestration({ name: 'Quick', instanceId: 'job-1' }));
+    await hub.startOrchestration({ name: 'Approval', instanceId: 'job-2' });
+    await hub.startOrchestration({ name: 'Approval', instanceId: 'other' });
+    await hub.signalEntity('@counter@x', 'add');
+    await waitFor(async () => (await hub.getEntity('@counter@x')) !== undefined, 'the entity');
+    await waitFor(async () => (await hub.queryOrchestrations({ statuses: ['Running'] })).items.length === 2, 'two running');
+
+    const jobs = await hub.queryOrchestrations({ instanceIdPrefix: 'job-' });
+    expect(jobs.items.map((s) => s.instanceId).sort()).toEqual(['job-1', 'job-2']);
+    const completed = await hub.queryOrchestrations({ statuses: ['Completed'] });
+    expect(completed.items.map((s) => s.instanceId)).toEqual(['job-1']);
+    const all = await hub.queryOrchestrations({});
+    expect(all.items.some((s) => s.instanceId.startsWith('@'))).toBe(false);
+  });
+});
+
+describe('entities', () => {
+  const counter = (state: string | undefined, operation: string, input: string | undefined) => {
+    const value = Number(state ?? '0');
+    switch (operation) {
+      case 'add':
+        return { state: String(value + Number(input ?? '1')) };
+      case 'get':
+        return { state, result: String(value) };
+      case 'fail':
+        throw new Error('counter says no');
+      default:
+        throw new Error(`unknown operation ${operation}`);
+    }
+  };
+
+  it('runs signals, answers reads and lists entities', async () => {
+    startWorker({ entities: { counter } });
+    await hub.signalEntity('@Counter@a', 'add', '5');
+    await hub.signalEntity('@counter@a', 'add', '2');
+    await hub.signalEntity('@counter@b', 'add');
+    await waitFor(async () => (await hub.getEntity('@counter@a'))?.state === '7', 'both signals on a');
+    expect(await hub.getEntity('@counter@a')).toMatchObject({ name: 'counter', key: 'a', backlogQueueSize: 0, lockedBy: undefined });
+    await waitFor(async () => (await hub.getEntity('@counter@b'))?.state === '1', 'the signal on b');
+    const listed = await hub.queryEntities({ instanceIdPrefix: '@counter@', includeState: false });
+    expect(listed.items.map((e) => [e.instanceId, e.state])).toEqual([
+      ['@counter@a', undefined],
+      ['@counter@b', undefined],
+    ]);
+    expect(await hub.getEntity('@counter@none')).toBeUndefined();
+  });
+
+  it('delivers a scheduled signal at its time', async () => {
+    startWorker({ entities: { counter } });
+    await hub.signalEntity('@counter@later', 'add', '3', { scheduledTime: isoTime(T0 + HOUR) });
+    await waitFor(() => backend.isIdle(), 'the backend to settle');
+    expect(await hub.getEntity('@counter@later')).toBeUndefined();
+    clock.advance(HOUR);
+    await waitFor(async () => (await hub.getEntity('@counter@later'))?.state === '3', 'the scheduled signal');
+  });
+
+  it('locks entities for a critical section: others wait, the holder calls them, then the lock is released', async () => {
+    const lockSet = ['@counter@a', '@counter@b'];
+    const transfer = ({ instanceId, executionId, history }: EpisodeView): OrchestratorAction[] => {
+      if (!scheduled(history, 0)) {
+        return [{ type: 'sendEntityMessage', id: 0, message: { type: 'entityLockRequested', criticalSectionId: 'cs-1', lockSet, position: 0, parentInstanceId: instanceId } }];
+      }
+      if (!history.some((e) => e.type === 'entityLockGranted') || !raised(history, 'Go')) return [];
+      const call = (id: number, target: string, operation: string, input?: string): OrchestratorAction => ({
+        type: 'sendEntityMessage',
+        id,
+        message: { type: 'entityOperationCalled', requestId: `r${id}`, operation, input, parentInstanceId: instanceId, parentExecutionId: executionId, targetInstanceId: target },
+      });
+      if (!scheduled(history, 1)) return [call(1, '@counter@a', 'add', '-10'), call(2, '@counter@b', 'add', '10')];
+      const answered = history.filter((e) => e.type === 'entityOperationCompleted').length;
+      if (answered < 2) return [];
+      if (!scheduled(history, 3)) return [call(3, '@counter@a', 'get')];
+      const read = history.find((e): e is Extract<HistoryEvent, { type: 'entityOperationCompleted' }> => e.type === 'entityOperationCompleted' && e.requestId === 'r3');
+      if (!read) return [];
+      const unlock = (id: number, target: string): OrchestratorAction => ({
+        type: 'sendEntityMessage',
+        id,
+        message: { type: 'entityUnlockSent', criticalSectionId: 'cs-1', parentInstanceId: instanceId, targetInstanceId: target },
+      });
+      return [unlock(4, '@counter@a'), unlock(5, '@counter@b'), complete(6, read.output)];
+    };
+    startWorker({ orchestrators: { Transfer: transfer }, entities: { counter } });
+    await hub.signalEntity('@counter@a', 'add', '100');
+    await waitFor(async () => (await hub.getEntity('@counter@a'))?.state === '100', 'the first deposit');
+
+    const id = await hub.startOrchestration({ name: 'Transfer', instanceId: 'transfer' });
+    await waitFor(async () => (await hub.getEntity('@counter@b')) === undefined && (await backend.getInstance('@counter@b'))?.entity?.lockedBy === id, 'both locks');
+    expect((await backend.getInstance('@counter@a'))?.entity?.lockedBy).toBe(id);
+
+    // Inside the critical section, a stranger's signal waits in the queue.
+    await hub.signalEntity('@counter@a', 'add', '1');
+    await waitFor(async () => (await hub.getEntity('@counter@a'))?.backlogQueueSize === 1, 'the signal to queue up');
+    expect((await hub.getEntity('@counter@a'))?.state).toBe('100');
+
+    await hub.raiseEvent(id, 'Go');
+    // The holder's read ran before the queued signal: 100 - 10 = 90.
+    expect(await hub.waitForCompletion(id)).toMatchObject({ status: 'Completed', output: '90' });
+    await waitFor(async () => (await hub.getEntity('@counter@a'))?.state === '91', 'the queued signal after the unlock');
+    expect(await hub.getEntity('@counter@a')).toMatchObject({ lockedBy: undefined, backlogQueueSize: 0 });
+    expect(await hub.getEntity('@counter@b')).toMatchObject({ state: '10', lockedBy: undefined });
+  });
+
+  it('serializes 30 concurrent critical sections over the same two entities without a lost update', async () => {
+    const lockSet = ['@counter@x', '@counter@y'];
+    // Reads both counters under the lock, then writes back x - 1 and y + 1 (a read-modify-write across entities).
+    const move = ({ instanceId, executionId, history }: EpisodeView): OrchestratorAction[] => {
+      const call = (id: number, target: string, operation: string, input?: string): OrchestratorAction => ({
+        type: 'sendEntityMessage',
+        id,
+        message: { type: 'entityOperationCalled', requestId: `${instanceId}-${id}`, operation, input, parentInstanceId: instanceId, parentExecutionId: executionId, targetInstanceId: target },
+      });
+      const response = (id: number) =>
+        history.find((e): e is Extract<HistoryEvent, { type: 'entityOperationCompleted' }> => e.type === 'entityOperationCompleted' && e.requestId === `${instanceId}-${id}`);
+      if (!scheduled(history, 0)) {
+        return [{ type: 'sendEntityMessage', id: 0, message: { type: 'entityLockRequested', criticalSectionId: `${instanceId}-cs`, lockSet, position: 0, parentInstanceId: instanceId } }];
+      }
+      if (!history.some((e) => e.type === 'entityLockGranted')) return [];
+      if (!scheduled(history, 1)) return [call(1, '@counter@x', 'get'), call(2, '@counter@y', 'get')];
+      const [x, y] = [response(1), response(2)];
+      if (!x || !y) return [];
+      if (!scheduled(history, 3)) return [call(3, '@counter@x', 'set', String(Number(x.output) - 1)), call(4, '@counter@y', 'set', String(Number(y.output) + 1))];
+      if (!response(3) || !response(4)) return [];
+      const unlock = (id: number, target: string): OrchestratorAction => ({
+        type: 'sendEntityMessage',
+        id,
+        message: { type: 'entityUnlockSent', criticalSectionId: `${instanceId}-cs`, parentInstanceId: instanceId, targetInstanceId: target },
+      });
+      return [unlock(5, '@counter@x'), unlock(6, '@counter@y'), complete(7)];
+    };
+    const register = (state: string | undefined, operation: string, input: string | undefined) =>
+      operation === 'set' ? { state: input } : { state, result: state ?? '0' };
+    startWorker({ orchestrators: { Move: move }, entities: { counter: register } });
+    const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => hub.startOrchestration({ name: 'Move', instanceId: `move-${i}` })));
+    for (const id of ids) expect((await hub.waitForCompletion(id))?.status).toBe('Completed');
+    expect(await hub.getEntity('@counter@x')).toMatchObject({ state: '-30', lockedBy: undefined, backlogQueueSize: 0 });
+    expect(await hub.getEntity('@counter@y')).toMatchObject({ state: '30', lockedBy: undefined, backlogQueueSize: 0 });
+  });
+
+  it('releases the locks of an orchestration that is terminated inside its critical section', async () => {
+    startWorker({
+      orchestrators: {
+        Hold: ({ instanceId, history }) =>
+          scheduled(history, 0)
+            ? []
+            : [{ type: 'sendEntityMessage', id: 0, message: { type: 'entityLockRequested', criticalSectionId: 'cs', lockSet: ['@counter@z'], position: 0, parentInstanceId: instanceId } }],
+      },
+      entities: { counter },
+    });
+    const id = await hub.startOrchestration({ name: 'Hold' });
+    await waitFor(async () => (await historyOf(id)).some((e) => e.type === 'entityLockGranted'), 'the lock');
+    await hub.signalEntity('@counter@z', 'add', '4');
+    await hub.terminate(id, 'stop');
+    await waitFor(async () => (await hub.getEntity('@counter@z'))?.state === '4', 'the waiting signal to run after the release');
+    expect((await hub.getEntity('@counter@z'))?.lockedBy).toBeUndefined();
+  });
+
+  it('answers a failing call with entityOperationFailed', async () => {
+    startWorker({
+      orchestrators: {
+        Caller: ({ instanceId, executionId, history }) => {
+          if (!scheduled(history, 0)) {
+            return [{ type: 'sendEntityMessage', id: 0, message: { type: 'entityOperationCalled', requestId: 'q', operation: 'fail', parentInstanceId: instanceId, parentExecutionId: executionId, targetInstanceId: '@counter@f' } }];
+          }
+          const failed = history.find((e): e is Extract<HistoryEvent, { type: 'entityOperationFailed' }> => e.type === 'entityOperationFailed');
+          return failed ? [fail(1, failed.failureDetails.errorMessage)] : [];
+        },
+      },
+      entities: { counter },
+    });
+    const id = await hub.startOrchestration({ name: 'Caller' });
+    expect(await hub.waitForCompletion(id)).toMatchObject({ status: 'Failed', failureDetails: { errorMessage: 'counter says no' } });
+  });
+});
+
+describe('the work source', () => {
+  it('locks no instance while only activity work is wanted', async () => {
+    startWorker({ activities: { Hello: hello } }, ['activity']);
+    const id = await hub.startOrchestration({ name: 'Sequence' });
+    // The hub did not take the instance: a direct lock on the backend still gets it.
+    const item = await backend.lockNextInstance(AbortSignal.timeout(1000));
+    expect(item?.instanceId).toBe(id);
+    await backend.abandonInstance(item!);
+  });
+
+  it('gives back a work item its worker abandoned (a crash), and delivers it again after the backoff', async () => {
+    const id = await hub.startOrchestration({ name: 'Quick' });
+    const first = await hub.nextWorkItem(new Set(['orchestrator']));
+    expect(first).toMatchObject({ kind: 'orchestrator', instanceId: id });
+    await hub.abandonWorkItem(first!, 'worker crashed');
+    expect(logs.join('\n')).toMatch(/was given back \(worker crashed\); it runs again in 1 s/);
+    startWorker({ orchestrators: { Quick: () => [complete(0, '"second try"')] } });
+    await waitFor(() => backend.isIdle(), 'the backoff to hold the item back');
+    expect((await hub.getOrchestration(id))?.status).toBe('Pending');
+    clock.advance(1000);
+    expect(await hub.waitForCompletion(id)).toMatchObject({ status: 'Completed', output: '"second try"' });
+  });
+
+  it('gives back held work items on stop, so the next hub on the same backend runs them', async () => {
+    const id = await hub.startOrchestration({ name: 'Quick' });
+    const held = await hub.nextWorkItem(new Set(['orchestrator']));
+    expect(held?.instanceId).toBe(id);
+    await hub.stop();
+    await expect(hub.completeOrchestratorWorkItem({ instanceId: id, actions: [], completionToken: held!.completionToken })).rejects.toBeInstanceOf(WorkItemNotHeldError);
+
+    hub = new LocalTaskHub({ backend, clock, name: 'TestHub' });
+    await hub.start();
+    startWorker({ orchestrators: { Quick: () => [complete(0, '"rerun"')] } });
+    expect(await hub.waitForCompletion(id)).toMatchObject({ status: 'Completed', output: '"rerun"' });
+  });
+
+  it('drops a result whose lock was lost, with a log line, instead of failing the worker', async () => {
+    const id = await hub.startOrchestration({ name: 'Quick' });
+    const held = await hub.nextWorkItem(new Set(['orchestrator']));
+    // Purging the instance behind the hub's back ends the backend lock the work item holds.
+    await backend.purgeInstance(id);
+    await hub.completeOrchestratorWorkItem({ instanceId: id, actions: [complete(0)], completionToken: held!.completionToken });
+    expect(logs.join('\n')).toMatch(new RegExp(`warn: Lost the lock on '${id}'`));
+    expect(await hub.getOrchestration(id)).toBeUndefined();
+  });
+
+  it('ends nextWorkItem with undefined when the caller aborts', async () => {
+    const controller = new AbortController();
+    const next = hub.nextWorkItem(new Set(['orchestrator']), controller.signal);
+    controller.abort();
+    expect(await next).toBeUndefined();
+  });
+
+  it('ends waitForCompletion with undefined when the caller aborts', async () => {
+    await hub.startOrchestration({ name: 'Never', instanceId: 'never' });
+    const controller = new AbortController();
+    const wait = hub.waitForCompletion('never', controller.signal);
+    controller.abort();
+    expect(await wait).toBeUndefined();
+  });
+});

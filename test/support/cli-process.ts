@@ -1,0 +1,153 @@
+// Runs the built `durable-runtime` CLI as a child process for e2e tests: start it on a free port, wait until
+// GET /admin/host/status says Running, drive it over HTTP, stop it with a signal. Output is captured and included
+// in every error, so a failing start shows why.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const CLI_PATH = path.join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
+
+export interface CliRunOptions {
+  /** Arguments after `durable-runtime`, e.g. ['start', '--cwd', appDir]. */
+  args: string[];
+  /** Added to the parent's environment. */
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+}
+
+export interface CliStartOptions extends CliRunOptions {
+  /** The port for `--port`; a free one when omitted. */
+  port?: number;
+  /** false: do not pass `--port` (the app's local.settings.json chooses; `port` must then say which it is). */
+  passPort?: boolean;
+  readyTimeoutMs?: number;
+  /** Headers for the readiness probe, evaluated on each poll (e.g. the master key once keys.json exists). */
+  statusHeaders?: () => Record<string, string>;
+}
+
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface CliProcess {
+  readonly port: number;
+  readonly baseUrl: string;
+  readonly child: ChildProcess;
+  /** stdout and stderr so far, interleaved as they arrived. */
+  output(): string;
+  /** Resolves with the output once it matches (bounded wait). */
+  waitForOutput(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
+  readonly exited: Promise<ExitStatus>;
+  /** Sends the signal and waits for the exit; kills the process if it does not exit within `timeoutMs`. */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<ExitStatus>;
+}
+
+const running = new Set<ChildProcess>();
+process.on('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function spawnCli(options: CliRunOptions): { child: ChildProcess; output: () => string; exited: Promise<ExitStatus> } {
+  if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} does not exist: run \`npm run build\` first (\`npm test\` builds before jest).`);
+  const child = spawn(process.execPath, [CLI_PATH, ...options.args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const exited = new Promise<ExitStatus>((resolve) =>
+    child.once('exit', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    }),
+  );
+  return { child, output: () => output, exited };
+}
+
+/** Runs the CLI to completion (start-up failures, --help). */
+export async function runCli(options: CliRunOptions & { timeoutMs?: number }): Promise<ExitStatus & { output: string }> {
+  const { child, output, exited } = spawnCli(options);
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const status = await exited;
+  clearTimeout(timer);
+  return { ...status, output: output() };
+}
+
+/** Starts the CLI (`args` should hold the command, e.g. 'start') on a free port and waits until the host is Running. */
+export async function startCli(options: CliStartOptions): Promise<CliProcess> {
+  if (options.passPort === false && options.port === undefined) throw new Error('startCli: with passPort false, say which port the app uses.');
+  const port = options.port ?? (await freePort());
+  const args = options.passPort === false ? options.args : [...options.args, '--port', String(port)];
+  const { child, output, exited } = spawnCli({ ...options, args });
+  const baseUrl = `http://localhost:${port}`;
+  let exitStatus: ExitStatus | undefined;
+  void exited.then((status) => (exitStatus = status));
+
+  const cli: CliProcess = {
+    port,
+    baseUrl,
+    child,
+    output,
+    exited,
+    waitForOutput: (pattern, timeoutMs = 20_000) =>
+      poll(`output matching ${pattern}`, timeoutMs, output, async () => {
+        const text = output();
+        return (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) ? text : undefined;
+      }),
+    async stop(signal = 'SIGTERM', timeoutMs = 20_000) {
+      if (exitStatus) return exitStatus;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const status = await exited;
+      clearTimeout(timer);
+      if (status.signal === 'SIGKILL') throw new Error(`The CLI did not exit within ${timeoutMs} ms of ${signal}.\n--- output ---\n${output()}`);
+      return status;
+    },
+  };
+
+  await poll('GET /admin/host/status to report "Running"', options.readyTimeoutMs ?? 20_000, output, async () => {
+    if (exitStatus) {
+      throw new Error(`The CLI exited (code ${exitStatus.code}, signal ${exitStatus.signal}) before it was ready.\n--- output ---\n${output()}`);
+    }
+    try {
+      const response = await fetch(`${baseUrl}/admin/host/status`, { headers: options.statusHeaders?.() });
+      if (!response.ok) return undefined;
+      const status = (await response.json()) as { state?: string };
+      return status.state === 'Running' ? true : undefined;
+    } catch {
+      return undefined; // not listening yet
+    }
+  }).catch(async (error: unknown) => {
+    child.kill('SIGKILL');
+    await exited;
+    throw error;
+  });
+  return cli;
+}
+
+async function poll<T>(what: string, timeoutMs: number, output: () => string, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.\n--- output ---\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
