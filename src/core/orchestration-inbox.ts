@@ -54,6 +54,32 @@ function startsFirst(messages: readonly InboxEntry[]): InboxEntry[] {
   return starts.length === 0 ? [...messages] : [...starts, ...messages.filter((message) => message.event.type !== 'executionStarted')];
 }
 
+function isFailure(event: HistoryEvent): event is Extract<HistoryEvent, { type: 'taskFailed' | 'subOrchestrationInstanceFailed' }> {
+  return event.type === 'taskFailed' || event.type === 'subOrchestrationInstanceFailed';
+}
+
+function lastIndex<T>(items: readonly T[], test: (item: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (test(items[i])) return i;
+  return -1;
+}
+
+/** The key under which the answer to a scheduled event arrives (see responseKey). */
+function requestKey(event: HistoryEvent): string | undefined {
+  switch (event.type) {
+    case 'taskScheduled':
+    case 'subOrchestrationInstanceCreated':
+      return `task:${event.eventId}`;
+    case 'timerCreated':
+      return `timer:${event.eventId}`;
+    case 'entityOperationCalled':
+      return `request:${event.requestId}`;
+    case 'entityLockRequested':
+      return `lock:${event.criticalSectionId}`;
+    default:
+      return undefined;
+  }
+}
+
 class OrchestrationInbox {
   private record: InstanceRecord | undefined;
   /** Committed history of the current execution (rewritten by a rewind, emptied by a new start). */
@@ -231,29 +257,37 @@ class OrchestrationInbox {
   }
 
   /**
-   * Rewind, as DT.AS does it: the failures of the execution are taken out of its history (executionCompleted and
-   * every taskFailed / subOrchestrationInstanceFailed), the failed activities run again under their task ids,
-   * failed sub-orchestrations are rewound too, and the orchestrator replays to where it waited.
+   * Rewind from the episode that processed the last failure. Everything before that episode stays: earlier
+   * failures were handled by the code (a caught error, or a retried attempt with its retry timer), so replaying
+   * them is deterministic. The failures that episode processed are taken out: their activities run again under
+   * their task ids and their sub-orchestrations are rewound too. What that episode and later ones scheduled is
+   * dropped (the replay schedules it again), and the answers they received to work scheduled earlier are
+   * delivered again, in order.
+   *
+   * DT.AS removes every failure instead and keeps the rest, which leaves a retried call's timers without their
+   * failures: its rewind of a `callActivityWithRetry` failure is reported as non-deterministic
+   * (azure-functions-durable-extension#617, durabletask#811). Cutting at the last failure avoids that.
    */
   private rewind(event: ExecutionRewoundEvent, record: InstanceRecord): void {
-    const failedTasks = new Set<number>();
-    const failedChildren = new Set<number>();
-    const rewritten = this.past.filter((past) => {
-      if (past.type === 'executionCompleted') return false;
-      if (past.type === 'taskFailed') failedTasks.add(past.taskScheduledId);
-      else if (past.type === 'subOrchestrationInstanceFailed') failedChildren.add(past.taskScheduledId);
-      else return true;
-      return false;
-    });
-    for (const past of rewritten) {
-      if (past.type === 'taskScheduled' && failedTasks.has(past.eventId)) {
-        this.activities.push({ instanceId: record.instanceId, executionId: record.executionId, event: past });
-      } else if (past.type === 'subOrchestrationInstanceCreated' && failedChildren.has(past.eventId)) {
-        this.messages.push({ instanceId: past.instanceId, event: inboundEvent({ type: 'executionRewound', reason: event.reason }, this.timestamp) });
+    // Without a failure event the orchestrator itself threw: its last episode runs again.
+    const failure = lastIndex(this.past, isFailure);
+    const anchor = failure >= 0 ? failure : lastIndex(this.past, (past) => past.type === 'executionCompleted');
+    const cut = lastIndex(this.past.slice(0, anchor), (past) => past.type === 'orchestratorStarted');
+    const start = this.past.findIndex((past) => past.type === 'executionStarted');
+    const kept = this.past.slice(0, Math.max(cut, start + 1));
+    const requested = new Set(kept.map(requestKey).filter((key): key is string => key !== undefined));
+    const scheduled = new Map(kept.flatMap((past) => (past.type === 'taskScheduled' || past.type === 'subOrchestrationInstanceCreated' ? [[past.eventId, past] as const] : [])));
+    for (const later of this.past.slice(kept.length)) {
+      if (isFailure(later)) {
+        const task = scheduled.get(later.taskScheduledId);
+        if (task?.type === 'taskScheduled') this.activities.push({ instanceId: record.instanceId, executionId: record.executionId, event: task });
+        else if (task) this.messages.push({ instanceId: task.instanceId, event: inboundEvent({ type: 'executionRewound', reason: event.reason }, this.timestamp) });
+      } else if (later.type === 'eventRaised' || requested.has(responseKey(later) ?? '')) {
+        this.messages.push({ instanceId: record.instanceId, executionId: record.executionId, event: later });
       }
     }
-    this.past = rewritten;
-    this.answered = answeredResponses(rewritten);
+    this.past = kept;
+    this.answered = answeredResponses(kept);
     this.replaceHistory = true;
     this.added.push(event);
     this.setRecord({ ...record, status: 'Running', output: undefined, failureDetails: undefined, completedAt: undefined });

@@ -52,9 +52,9 @@ describe.each(BACKENDS)('data-sync polling pipeline (%s backend)', (backend) => 
         expect(apiCalls).toEqual(['TaskFailed', 'TaskFailed', 'TaskCompleted']);
     });
 
-    /** Starts a run whose ValidateAndUpdateDB fails 3 times with 2 attempts allowed, and waits for it to fail. */
-    async function failedRun(database: string) {
-        const started = await app().start(`/api/StartDataSync?database=${database}&failStep=ValidateAndUpdateDB&failTimes=3&maxAttempts=2&retryIntervalMs=100`);
+    /** Starts a run whose ValidateAndUpdateDB fails `failTimes` times with 2 attempts allowed, and waits for it to fail. */
+    async function failedRun(database: string, failTimes = 3) {
+        const started = await app().start(`/api/StartDataSync?database=${database}&failStep=ValidateAndUpdateDB&failTimes=${failTimes}&maxAttempts=2&retryIntervalMs=100`);
         const failed = await app().waitForCompletion(started.statusQueryGetUri);
         expect(failed.runtimeStatus).toBe('Failed');
         return { started, failed };
@@ -70,10 +70,10 @@ describe.each(BACKENDS)('data-sync polling pipeline (%s backend)', (backend) => 
     });
 
     it('a rewound run retries the failed step and completes', async () => {
-        const { started, failed } = await failedRun('rewound');
+        const { started, failed } = await failedRun('rewound', 2);
         const rewind = await app().post(started.rewindPostUri.replace('{text}', 'fixed'));
         expect(rewind.status).toBe(202);
-        // Attempt 3 fails once more, attempt 4 succeeds. Wait for any other end, so a wrong one is reported, not timed out.
+        // The last attempt runs again: the third call succeeds. Wait for any other end, so a wrong one is reported, not timed out.
         const status = await app().waitForStatus(
             started.statusQueryGetUri,
             'the rewound run to finish',

@@ -64,6 +64,30 @@ it('rewinds a failed instance so it completes without re-running finished work',
   }
 });
 
+// The real extension reports this rewind as non-deterministic (azure-functions-durable-extension#617): the retry
+// timers stay in history without the failures that made them. Rewinding from the last failure replays cleanly.
+it('rewinds a call whose retries ran out: the last attempt runs again and the run completes', async () => {
+  const id = await env.client.startNew('RetryActivity', { input: { failures: 2, attempts: 2 } });
+  const failed = await env.client.waitForCompletion(id);
+  expect(failed.runtimeStatus).toBe('Failed');
+  await env.client.rewind(id, 'dependency is back');
+  const status = await env.client.waitForCompletion(id);
+  expect(status).toMatchObject({ runtimeStatus: 'Completed', output: 'succeeded on attempt 3' });
+  const history = (await env.client.getStatus(id, { showHistory: true }))!.history!;
+  expect(history.filter((e) => e.type === 'taskFailed')).toHaveLength(1);
+});
+
+it('rewinds a run whose rewound attempt fails again into a new failure, and again to success', async () => {
+  const id = await env.client.startNew('RetryActivity', { input: { failures: 3, attempts: 2 } });
+  expect((await env.client.waitForCompletion(id)).runtimeStatus).toBe('Failed');
+  await env.client.rewind(id, 'first try');
+  const again = await env.client.waitForCompletion(id);
+  expect(again).toMatchObject({ runtimeStatus: 'Failed' });
+  expect(String(again.output)).toContain('attempt 3 of');
+  await env.client.rewind(id, 'second try');
+  expect(await env.client.waitForCompletion(id)).toMatchObject({ runtimeStatus: 'Completed', output: 'succeeded on attempt 4' });
+});
+
 it('refuses to rewind an instance that did not fail', async () => {
   const id = await env.client.startNew('HelloCities');
   await env.client.waitForCompletion(id);

@@ -238,11 +238,12 @@ describe('suspend and resume (specs/durable-functions-protocol.md §9.12)', () =
   });
 });
 
-describe('rewind (the DT.AS algorithm)', () => {
+describe('rewind from the episode of the last failure', () => {
+  const ok = event({ type: 'taskCompleted', taskScheduledId: 0, result: '1' });
   const failedHistory: HistoryEvent[] = [
     ...runningHistory(ID, event({ type: 'taskScheduled', name: 'Ok' }, 0), event({ type: 'taskScheduled', name: 'Flaky' }, 1), event({ type: 'subOrchestrationInstanceCreated', name: 'C', instanceId: 'kid' }, 2)),
     event({ type: 'orchestratorStarted' }),
-    event({ type: 'taskCompleted', taskScheduledId: 0, result: '1' }),
+    ok,
     event({ type: 'taskFailed', taskScheduledId: 1, failureDetails: { errorType: 'Error', errorMessage: 'boom' } }),
     event({ type: 'subOrchestrationInstanceFailed', taskScheduledId: 2, failureDetails: { errorType: 'Error', errorMessage: 'kid failed' } }),
     event({ type: 'executionCompleted', orchestrationStatus: 'Failed', result: 'failed' }),
@@ -250,15 +251,39 @@ describe('rewind (the DT.AS algorithm)', () => {
   ];
   const failed = record(ID, 'Failed', { output: 'failed', failureDetails: { errorType: 'Error', errorMessage: 'boom' }, completedAt: isoTime(T0) });
 
-  it('takes the failures out of history, reruns the failed activity under its id, rewinds the failed child and replays', () => {
+  it('cuts history before that episode, reruns its failed activity, rewinds its failed child and delivers its other answers again', () => {
     const episode = expectEpisode(decide(ID, { instance: failed, history: failedHistory }, [message(ID, event({ type: 'executionRewound', reason: 'fixed' }))]));
     expect(episode.replaceHistory).toBe(true);
-    expect(types(episode.pastEvents).filter((t) => ['taskFailed', 'subOrchestrationInstanceFailed', 'executionCompleted'].includes(t))).toEqual([]);
-    expect(types(episode.pastEvents)).toContain('taskCompleted');
+    expect(episode.pastEvents).toEqual(failedHistory.slice(0, 6));
     expect(types(episode.newEvents)).toEqual(['orchestratorStarted', 'executionRewound']);
     expect(episode.activities).toEqual([{ instanceId: ID, executionId: 'e1', event: expect.objectContaining({ type: 'taskScheduled', eventId: 1, name: 'Flaky' }) }]);
-    expect(episode.messages).toEqual([{ instanceId: 'kid', event: expect.objectContaining({ type: 'executionRewound', reason: 'fixed' }) }]);
+    expect(episode.messages).toEqual([
+      { instanceId: ID, executionId: 'e1', event: ok },
+      { instanceId: 'kid', event: expect.objectContaining({ type: 'executionRewound', reason: 'fixed' }) },
+    ]);
     expect(episode.record).toMatchObject({ status: 'Running', output: undefined, failureDetails: undefined, completedAt: undefined });
+  });
+
+  it('keeps the handled failures of a retried call and drops the retry timer that followed the last one', () => {
+    const failure = (id: number) => event({ type: 'taskFailed', taskScheduledId: id, failureDetails: { errorType: 'Error', errorMessage: `attempt ${id}` } });
+    const retried = [
+      ...runningHistory(ID, event({ type: 'taskScheduled', name: 'Flaky' }, 0)),
+      ...[event({ type: 'orchestratorStarted' }), failure(0), event({ type: 'timerCreated', fireAt: isoTime(T0 + 1000) }, 1), event({ type: 'orchestratorCompleted' })],
+      ...[event({ type: 'orchestratorStarted' }), event({ type: 'timerFired', timerId: 1, fireAt: isoTime(T0 + 1000) }), event({ type: 'taskScheduled', name: 'Flaky' }, 2), event({ type: 'orchestratorCompleted' })],
+    ];
+    const lastEpisode = [event({ type: 'orchestratorStarted' }), failure(2), event({ type: 'timerCreated', fireAt: isoTime(T0 + 3000) }, 3), event({ type: 'orchestratorCompleted' })];
+    const finalEpisode = [
+      event({ type: 'orchestratorStarted' }),
+      event({ type: 'timerFired', timerId: 3, fireAt: isoTime(T0 + 3000) }),
+      event({ type: 'executionCompleted', orchestrationStatus: 'Failed', result: 'failed' }),
+      event({ type: 'orchestratorCompleted' }),
+    ];
+    const history = [...retried, ...lastEpisode, ...finalEpisode];
+    const episode = expectEpisode(decide(ID, { instance: failed, history }, [message(ID, event({ type: 'executionRewound' }))]));
+    expect(episode.pastEvents).toEqual(retried);
+    expect(episode.activities).toEqual([{ instanceId: ID, executionId: 'e1', event: expect.objectContaining({ type: 'taskScheduled', eventId: 2 }) }]);
+    // The fired timer answered a timer the cut dropped: the replay creates it again if the rerun fails.
+    expect(episode.messages).toEqual([]);
   });
 
   it('does not rewind an instance that has not failed', () => {
