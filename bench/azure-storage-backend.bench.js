@@ -1,0 +1,94 @@
+// HelloCities5 on the Azure Storage backend against Azurite, driven by the scripted engine of the tests
+// (test/support/hello-cities-engine.ts), which commits what the Durable Task engine commits for an orchestration
+// calling 5 activities in sequence. It measures the backend alone (no functions host, no JS orchestrator):
+// completed orchestrations per second, start-to-completion latency, storage transactions per orchestration
+// (counted by the SDK pipeline policy) and per idle minute.
+//   node bench/azure-storage-backend.bench.js    (env: ORCHESTRATIONS, CONCURRENCY, IDLE_WARMUP_S, IDLE_MEASURE_S)
+// Runs the TypeScript sources directly; prints one JSON object.
+
+require('../test/support/register-typescript.js');
+const { randomUUID } = require('node:crypto');
+const { AzureStorageBackend, StorageTransactionCounter, resolveStorageConnection, startAzurite } = require('../src/backends/azure-storage');
+const { CITIES, helloCitiesStart, runHelloCitiesWorker } = require('../test/support/hello-cities-engine');
+
+const ORCHESTRATIONS = Number(process.env.ORCHESTRATIONS ?? 200);
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 20);
+const IDLE_WARMUP_S = Number(process.env.IDLE_WARMUP_S ?? 60);
+const IDLE_MEASURE_S = Number(process.env.IDLE_MEASURE_S ?? 60);
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+
+async function main() {
+  const azurite = await startAzurite({});
+  const transactions = new StorageTransactionCounter();
+  const backend = new AzureStorageBackend({
+    connection: resolveStorageConnection({ AzureWebJobsStorage: azurite.connectionString }),
+    hubName: `bench${randomUUID().slice(0, 8)}`,
+    transactionCounter: transactions,
+  });
+  await backend.start();
+  const completions = new Map();
+  const stop = new AbortController();
+  const worker = runHelloCitiesWorker(backend, {
+    concurrency: CONCURRENCY,
+    signal: stop.signal,
+    onCompleted: (instanceId) => completions.get(instanceId)?.(),
+  });
+
+  /** Starts one orchestration and resolves with its start-to-completion time in ms. */
+  const run = async (instanceId) => {
+    const begin = Date.now();
+    const done = new Promise((resolve) => completions.set(instanceId, resolve));
+    const { record, start } = helloCitiesStart(instanceId, randomUUID().replace(/-/g, ''));
+    await backend.createInstance(record, start, { replaceableStatuses: [] });
+    await done;
+    return Date.now() - begin;
+  };
+
+  // Load: every orchestration started at once.
+  transactions.reset();
+  const begin = Date.now();
+  const underLoad = await Promise.all([...Array(ORCHESTRATIONS)].map((_, i) => run(`hello-${i}`)));
+  const elapsedS = (Date.now() - begin) / 1000;
+  const busy = { total: transactions.total, byOperation: transactions.snapshot() };
+
+  // One at a time: what a single request sees on a warm worker.
+  const alone = [];
+  for (let i = 0; i < 20; i++) alone.push(await run(`alone-${i}`));
+
+  // Idle: polling backs off to maxQueuePollingInterval (30 s) within about a minute; then count a steady stretch.
+  await sleep(IDLE_WARMUP_S * 1000);
+  transactions.reset();
+  await sleep(IDLE_MEASURE_S * 1000);
+  const idle = { perMinute: (transactions.total * 60) / IDLE_MEASURE_S, byOperation: transactions.snapshot() };
+
+  stop.abort();
+  await worker;
+  await backend.stop();
+  await azurite.stop();
+  console.log(
+    JSON.stringify(
+      {
+        benchmark: 'HelloCities5 on AzureStorageBackend (Azurite in-memory, one worker, scripted engine)',
+        orchestrations: ORCHESTRATIONS,
+        concurrency: CONCURRENCY,
+        orchestrationsPerSecond: Number((ORCHESTRATIONS / elapsedS).toFixed(1)),
+        latencyUnderLoadMs: { p50: percentile(underLoad, 50), p95: percentile(underLoad, 95) },
+        latencyOneAtATimeMs: { p50: percentile(alone, 50), p95: percentile(alone, 95) },
+        transactionsPerOrchestration: Number((busy.total / ORCHESTRATIONS).toFixed(1)),
+        dtasEstimatePerOrchestration: 9 * CITIES.length + 9,
+        transactionsByOperation: busy.byOperation,
+        idleTransactionsPerMinute: Number(idle.perMinute.toFixed(1)),
+        idleByOperation: idle.byOperation,
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

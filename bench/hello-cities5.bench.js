@@ -1,0 +1,126 @@
+// HelloCities5 throughput in one process: durable-runtime (app in-process, memory backend, real durable-functions)
+// next to @microsoft/durabletask-js's in-memory test backend running the same orchestration. Prints JSON.
+//   npm run build && node bench/hello-cities5.bench.js [orchestrations=1000] [rounds=3]
+'use strict';
+const path = require('node:path');
+const { createTestEnvironment } = require('../dist/src/testing');
+const { InMemoryOrchestrationBackend, TestOrchestrationClient, TestOrchestrationWorker } = require('@microsoft/durabletask-js/dist/testing');
+
+// The durabletask-js test worker logs every event through console.info/debug, with no way to pass a logger: mute
+// them, so neither side pays for console output and stdout stays one JSON object.
+console.info = console.debug = () => {};
+
+const COUNT = Number(process.argv[2] ?? 1000);
+const ROUNDS = Number(process.argv[3] ?? 3);
+const CITIES = ['Tokyo', 'Seattle', 'London', 'Cairo', 'Lima'];
+const WORK_ITEMS_PER_ORCHESTRATION = 6 + 5; // 6 orchestrator episodes + 5 activities
+
+async function runDurableRuntime() {
+  const env = await createTestEnvironment({ appDir: path.join(__dirname, 'apps/hello-cities5'), timeSkipping: false });
+  try {
+    const started = process.hrtime.bigint();
+    const ids = await Promise.all(Array.from({ length: COUNT }, () => env.client.startNew('HelloCities5')));
+    const results = await Promise.all(ids.map((id) => env.client.waitForCompletion(id, { timeoutMs: 600_000 })));
+    const elapsedNs = process.hrtime.bigint() - started;
+    assertAllCompleted(results.map((r) => [r.runtimeStatus, r.output]));
+    return measure(elapsedNs, {});
+  } finally {
+    await env.close();
+  }
+}
+
+/**
+ * The share of time inside durable-functions' orchestrator handler (its replay), measured one orchestration at a
+ * time: with many in flight, the hook-to-hook spans of concurrent episodes overlap and would count twice.
+ */
+async function replayShareOneAtATime(count = 100) {
+  const env = await createTestEnvironment({ appDir: path.join(__dirname, 'apps/hello-cities5'), timeSkipping: false });
+  try {
+    const replay = globalThis.__benchReplay;
+    replay.ns = 0n;
+    replay.episodes = 0;
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < count; i++) await env.client.waitForCompletion(await env.client.startNew('HelloCities5'));
+    const elapsedNs = process.hrtime.bigint() - started;
+    return { orchestrations: count, episodes: replay.episodes, replayShare: round(Number(replay.ns) / Number(elapsedNs)), msPerOrchestration: round(Number(elapsedNs) / 1e6 / count) };
+  } finally {
+    await env.close();
+  }
+}
+
+async function runDurableTaskJs() {
+  const backend = new InMemoryOrchestrationBackend();
+  const client = new TestOrchestrationClient(backend);
+  const worker = new TestOrchestrationWorker(backend);
+  worker.addNamedActivity('SayHello', (_ctx, city) => `Hello ${city}!`);
+  // durabletask-js orchestrators are async generators.
+  worker.addNamedOrchestrator('HelloCities5', async function* (ctx) {
+    const greetings = [];
+    for (const city of CITIES) greetings.push(yield ctx.callActivity('SayHello', city));
+    return greetings;
+  });
+  await worker.start();
+  try {
+    const started = process.hrtime.bigint();
+    const ids = await Promise.all(Array.from({ length: COUNT }, () => client.scheduleNewOrchestration('HelloCities5')));
+    const states = await Promise.all(ids.map((id) => client.waitForOrchestrationCompletion(id, true, 600)));
+    const elapsedNs = process.hrtime.bigint() - started;
+    assertAllCompleted(states.map((s) => [s && s.runtimeStatus === 1 ? 'Completed' : String(s && s.runtimeStatus), s && JSON.parse(s.serializedOutput)]));
+    return measure(elapsedNs, {});
+  } finally {
+    await worker.stop();
+    await client.stop();
+  }
+}
+
+function assertAllCompleted(rows) {
+  const expected = JSON.stringify(CITIES.map((c) => `Hello ${c}!`));
+  const bad = rows.filter(([status, output]) => status !== 'Completed' || JSON.stringify(output) !== expected);
+  if (bad.length) throw new Error(`${bad.length} orchestrations did not complete correctly, e.g. ${JSON.stringify(bad[0])}`);
+}
+
+function measure(elapsedNs, extra) {
+  const seconds = Number(elapsedNs) / 1e9;
+  return {
+    seconds: round(seconds),
+    orchestrationsPerSecond: round(COUNT / seconds),
+    workItemsPerSecond: round((COUNT * WORK_ITEMS_PER_ORCHESTRATION) / seconds),
+    ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, typeof v === 'number' ? round(v) : v])),
+  };
+}
+
+function round(value) {
+  return Math.round(value * 1000) / 1000;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function main() {
+  const ours = [];
+  const theirs = [];
+  // Alternate the two in each round so machine noise hits both alike.
+  for (let round = 0; round < ROUNDS; round++) {
+    ours.push(await runDurableRuntime());
+    theirs.push(await runDurableTaskJs());
+  }
+  const replay = await replayShareOneAtATime();
+  const oursOps = median(ours.map((r) => r.orchestrationsPerSecond));
+  const theirsOps = median(theirs.map((r) => r.orchestrationsPerSecond));
+  console.log(JSON.stringify({
+    benchmark: 'HelloCities5 (5 sequential activities), one process, in-memory backends',
+    orchestrations: COUNT,
+    rounds: ROUNDS,
+    node: process.version,
+    durableRuntime: { median: { orchestrationsPerSecond: oursOps, workItemsPerSecond: median(ours.map((r) => r.workItemsPerSecond)) }, runs: ours, oneAtATime: replay },
+    durableTaskJsInMemory: { median: { orchestrationsPerSecond: theirsOps, workItemsPerSecond: median(theirs.map((r) => r.workItemsPerSecond)) }, runs: theirs },
+    ratio: { durableRuntimeOverDurableTaskJs: round(oursOps / theirsOps) },
+  }, null, 2));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
