@@ -1,7 +1,9 @@
 /**
  * Runs the sample app (`functions/`, built into `dist/`) with `durable-runtime start` as a child process on a free
  * port and talks to it only over HTTP, as a user with test.http would. The backend is a parameter: the same suites
- * run against every backend listed in E2E_BACKENDS (comma-separated, default "memory").
+ * run against every backend listed in E2E_BACKENDS (comma-separated, default "memory,AzureStorage"). AzureStorage
+ * runs on an Azurite of its own (free ports, in-memory) and a fresh task hub, given to the app as the environment
+ * variables that win over its local.settings.json, as they do with func.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -9,8 +11,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azurite';
 
-export const BACKENDS = (process.env.E2E_BACKENDS ?? 'memory')
+export const BACKENDS = (process.env.E2E_BACKENDS ?? 'memory,AzureStorage')
     .split(',')
     .map((name) => name.trim())
     .filter(Boolean);
@@ -61,6 +64,7 @@ export class SampleApp {
         readonly dataDir: string,
         private readonly child: ChildProcess,
         private readonly output: string[],
+        private readonly azurite?: TestAzurite,
     ) {}
 
     static async start(backend: string): Promise<SampleApp> {
@@ -69,15 +73,17 @@ export class SampleApp {
         }
         const port = await freePort();
         const dataDir = await mkdtemp(path.join(os.tmpdir(), `samples-e2e-${backend}-`));
+        const azurite = backend.toLowerCase() === 'azurestorage' ? await startTestAzurite() : undefined;
+        const storage = azurite ? { AzureWebJobsStorage: azurite.connectionString, TASKHUB_NAME: uniqueHubName('samples') } : {};
         const child = spawn(process.execPath, [CLI, 'start', '--port', String(port), '--cwd', REPO_ROOT, '--backend', backend], {
             cwd: REPO_ROOT,
-            env: { ...process.env, SAMPLES_DATA_DIR: dataDir },
+            env: { ...process.env, SAMPLES_DATA_DIR: dataDir, ...storage },
             stdio: ['ignore', 'pipe', 'pipe'],
         });
         const output: string[] = [];
         child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
         child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-        const app = new SampleApp(backend, `http://localhost:${port}`, dataDir, child, output);
+        const app = new SampleApp(backend, `http://localhost:${port}`, dataDir, child, output, azurite);
         try {
             await app.waitUntil('the host reports Running', async () => {
                 if (child.exitCode !== null) throw new Error(`durable-runtime start exited with code ${child.exitCode}`);
@@ -99,6 +105,7 @@ export class SampleApp {
             await exited;
             clearTimeout(timer);
         }
+        await this.azurite?.stop();
         await rm(this.dataDir, { recursive: true, force: true });
     }
 
