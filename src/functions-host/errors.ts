@@ -1,6 +1,6 @@
 // Typed errors of the Functions host. Each message names the file or function and says what to do.
 
-import { formatTimeSpan } from './timespan';
+import { formatTimeSpan } from '../core';
 
 export class FunctionsHostError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

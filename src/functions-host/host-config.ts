@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HostConfigError } from './errors';
-import { parseTimeSpan } from './timespan';
+import { parseTimeSpan } from '../core';
 
 export interface HostConfig {
   /** Absolute path of host.json, for messages. */

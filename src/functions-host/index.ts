@@ -12,7 +12,6 @@ export { readLocalSettings, type LocalSettings } from './local-settings';
 export { keysFile, type FunctionKeys } from './function-keys';
 export { appGlobal } from './native-runtime';
 export { parseNcrontab, NcrontabError, type CronSchedule } from './ncrontab';
-export { parseTimeSpan, formatTimeSpan } from './timespan';
 export {
   FunctionsHostError,
   AppLoadError,

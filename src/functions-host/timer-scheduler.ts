@@ -9,7 +9,7 @@ import type { FunctionApp } from './function-app';
 import { resolveAppSettings } from './host-config';
 import { NcrontabError, parseNcrontab, type CronSchedule } from './ncrontab';
 import { retryPolicyOf, runWithRetries } from './retry-policy';
-import { parseTimeSpan } from './timespan';
+import { parseTimeSpan } from '../core';
 
 export interface TimerFunction {
   readonly fn: RegisteredFunction;

@@ -3,6 +3,7 @@
 
 import { availableParallelism } from 'node:os';
 import type { WorkerConcurrency } from './durable-worker';
+import { parseTimeSpan } from '../core';
 
 export type StorageProviderType = 'AzureStorage' | 'azureManaged' | 'memory';
 
@@ -85,11 +86,9 @@ function positiveInteger(value: unknown, source: string, key: string): number | 
   return number;
 }
 
-/** .NET TimeSpan "hh:mm:ss" or "d.hh:mm:ss" (fractions allowed). */
 function timeSpanMs(value: unknown, source: string, key: string): number | undefined {
   if (value === undefined || value === null) return undefined;
-  const match = typeof value === 'string' ? /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(value) : null;
-  if (!match) throw new DurableTaskOptionsError(source, key, 'a time span like "00:00:30"', value);
-  const [, days = '0', hours, minutes, seconds] = match;
-  return Math.round(((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000 + Number(seconds) * 1000);
+  const ms = typeof value === 'string' ? parseTimeSpan(value) : undefined;
+  if (ms === undefined || ms < 0) throw new DurableTaskOptionsError(source, key, 'a time span like "00:00:30"', value);
+  return ms;
 }

@@ -1,6 +1,8 @@
 // Tuning of the Azure Storage backend: DT.AS / Durable Functions defaults (specs/backends.md A9), and how they are
 // read from host.json `extensions.durableTask.storageProvider`.
 
+import { parseTimeSpan } from '../../core';
+
 export interface AzureStorageTuning {
   /** Control queues, 1–16; fixed once the task hub exists (A2). */
   partitionCount: number;
@@ -59,7 +61,7 @@ export function tuningFromStorageProvider(storageProvider: Record<string, unknow
   const duration = (key: string): number | undefined => {
     const value = findKey(storageProvider, key);
     if (value === undefined) return undefined;
-    const ms = typeof value === 'string' ? parseTimeSpanMs(value) : undefined;
+    const ms = typeof value === 'string' ? parseTimeSpan(value) : undefined;
     if (ms === undefined || ms <= 0) throw new InvalidStorageProviderSettingError(key, value, 'a positive time span such as "00:00:30"');
     return ms;
   };
@@ -80,16 +82,4 @@ export function tuningFromStorageProvider(storageProvider: Record<string, unknow
 function findKey(object: Record<string, unknown>, key: string): unknown {
   const match = Object.keys(object).find((k) => k.toLowerCase() === key.toLowerCase());
   return match === undefined ? undefined : object[match];
-}
-
-/** A .NET TimeSpan string, `[d.]hh:mm:ss[.fffffff]`, in milliseconds; undefined if it is not one. */
-export function parseTimeSpanMs(text: string): number | undefined {
-  const match = /^(-)?(?:(\d+)\.)?(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,7}))?)?$/.exec(text.trim());
-  if (!match) return undefined;
-  const [, negative, days = '0', hours, minutes, seconds = '0', fraction = ''] = match;
-  const ms =
-    ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000 +
-    Number(seconds) * 1000 +
-    Math.round(Number(`0.${fraction || '0'}`) * 1000);
-  return negative ? -ms : ms;
 }

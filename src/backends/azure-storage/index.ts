@@ -1,7 +1,7 @@
 // The Azure Storage backend (DurableTask.AzureStorage layout) and what the CLI needs to set it up.
 
 export { AzureStorageBackend, type AzureStorageBackendOptions } from './azure-storage-backend';
-export { DEFAULT_TUNING, InvalidStorageProviderSettingError, parseTimeSpanMs, tuningFromStorageProvider, type AzureStorageTuning } from './azure-storage-options';
+export { DEFAULT_TUNING, InvalidStorageProviderSettingError, tuningFromStorageProvider, type AzureStorageTuning } from './azure-storage-options';
 export {
   connectionNameOf,
   createAzureStorageBackend,

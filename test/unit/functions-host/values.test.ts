@@ -1,27 +1,6 @@
-// Small protocol rules: TimeSpans, RpcTypedData, Set-Cookie serialization (specs/functions-host.md §7, §8).
-import { formatTimeSpan, parseTimeSpan } from '../../../src/functions-host';
+// Small protocol rules: RpcTypedData, Set-Cookie serialization (specs/functions-host.md §7, §8).
 import { decodeTypedData, encodeTypedData } from '../../../src/functions-host/typed-data';
 import { serializeCookie } from '../../../src/functions-host/http-messages';
-
-describe('TimeSpan', () => {
-  test.each([
-    ['00:00:01', 1000],
-    ['00:05', 300_000],
-    ['01:02:03.5', 3_723_500],
-    ['2.00:00:00', 172_800_000],
-  ])('%s is %d ms', (text, ms) => {
-    expect(parseTimeSpan(text)).toBe(ms);
-  });
-
-  test.each(['soon', '1:60:00', '00:00:75', ''])('%s is not a TimeSpan', (text) => {
-    expect(parseTimeSpan(text)).toBeUndefined();
-  });
-
-  test('formats like .NET', () => {
-    expect(formatTimeSpan(1000)).toBe('00:00:01');
-    expect(formatTimeSpan(26 * 3600_000 + 1)).toBe('1.02:00:00.001');
-  });
-});
 
 describe('RpcTypedData', () => {
   test('values travel as JSON, so a string stays a string even when it looks like JSON (§7)', () => {

@@ -1,20 +1,6 @@
-// host.json storageProvider settings and .NET TimeSpan strings (specs/backends.md A9).
+// host.json storageProvider settings (specs/backends.md A9).
 
-import { InvalidStorageProviderSettingError, parseTimeSpanMs, tuningFromStorageProvider } from '../../../../src/backends/azure-storage/azure-storage-options';
-
-test.each([
-  ['00:00:30', 30_000],
-  ['00:05:00', 300_000],
-  ['1.02:03:04', ((24 + 2) * 60 + 3) * 60_000 + 4000],
-  ['00:00:01.5', 1500],
-  ['3.00:00:00', 3 * 86_400_000],
-])('TimeSpan %s is %d ms', (text, ms) => {
-  expect(parseTimeSpanMs(text)).toBe(ms);
-});
-
-test.each(['30s', '', 'PT30S', '1:2:3:4'])('%j is not a TimeSpan', (text) => {
-  expect(parseTimeSpanMs(text)).toBeUndefined();
-});
+import { InvalidStorageProviderSettingError, tuningFromStorageProvider } from '../../../../src/backends/azure-storage/azure-storage-options';
 
 test('storageProvider keys are read case-insensitively', () => {
   expect(

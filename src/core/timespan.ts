@@ -1,4 +1,5 @@
-// .NET TimeSpan strings as host.json writes them: "hh:mm:ss", "d.hh:mm:ss", optional ".fff" fraction.
+// .NET TimeSpan strings as host.json writes them: "hh:mm:ss", "d.hh:mm:ss", optional ".fff" fraction. One parser
+// for every layer that reads host.json: the functions host, the worker and the storage providers.
 
 const TIME_SPAN = /^(-)?(?:(\d+)\.)?(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,7}))?)?$/;
 
