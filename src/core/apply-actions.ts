@@ -17,6 +17,7 @@ import { executionStartedEvent, releaseHeldLocks } from './execution-history';
 import type { FailureDetails } from './failure';
 import { inboundEvent, type ExecutionStartedEvent, type HistoryEvent, type TaskScheduledEvent } from './history';
 import type { OrchestrationEpisode } from './inbox-processing';
+import { instanceIdProblem } from './instance-id';
 import type { InstanceCommit } from './instance-commit';
 import type { InstanceRecord } from './instance';
 import type { ActivityTask, OutboundMessage } from './messages';
@@ -140,16 +141,11 @@ class ActionApplier {
       version: action.version,
       input: action.input,
     });
-    const problem = isEntityInstanceId(instanceId)
-      ? 'starts with "@", which marks entity IDs'
-      : instanceId === this.episode.instanceId
-        ? 'is the ID of the calling orchestration itself'
-        : undefined;
+    const problem =
+      instanceIdProblem(instanceId) ??
+      (instanceId === this.episode.instanceId ? `Instance ID '${instanceId}' is the ID of the calling orchestration itself; choose another instance ID.` : undefined);
     if (problem) {
-      const failureDetails: FailureDetails = {
-        errorType: 'InvalidInstanceId',
-        errorMessage: `Cannot start sub-orchestration '${action.name}' with instance ID '${instanceId}': the ID ${problem}. Choose another instance ID.`,
-      };
+      const failureDetails: FailureDetails = { errorType: 'InvalidInstanceId', errorMessage: `Cannot start sub-orchestration '${action.name}': ${problem}` };
       this.messages.push({
         ...this.self,
         event: inboundEvent({ type: 'subOrchestrationInstanceFailed', taskScheduledId: action.id, failureDetails }, this.timestamp),

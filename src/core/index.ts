@@ -17,3 +17,4 @@ export { processInbox, orchestratorWorkItem, entityWorkItem } from './inbox-proc
 export type { InboxBatch, InboxEntry, InboxDecision, OrchestrationEpisode, EntityBatch, EntityOperationEvent } from './inbox-processing';
 export { applyOrchestratorResult } from './apply-actions';
 export { applyEntityBatchResult, ENTITY_CONTINUE_EVENT } from './entity-scheduler';
+export { formatTimeSpan, parseTimeSpan } from './timespan';

@@ -2,13 +2,12 @@
 // lists (specs/durable-functions-protocol.md §7; [ext] HttpApiHandler entity handlers). Names are not
 // lower-cased in URLs; the scheduler id is (§4.1, §9.9).
 
-import { parseSchedulerId, toSchedulerId } from '../core';
+import { entityKeyProblem, parseSchedulerId, toSchedulerId } from '../core';
 import type { ApiContext } from './api-context';
 import { isJsonContentType, jsonInput, type ApiRequest } from './api-request';
 import { errorBody, type ApiResponse } from './api-response';
 import { CONTINUATION_HEADER, decodeContinuationToken, encodeContinuationToken } from './continuation-token';
 import { badRequest } from './errors';
-import { entityKeyProblem } from './instance-id';
 import { DEFAULT_PAGE_SIZE } from './instance-status';
 import { parseStoredJson } from './stored-json';
 

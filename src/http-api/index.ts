@@ -10,5 +10,4 @@ export {
   type CheckStatusPayload,
   type WebhookSettings,
 } from './management-urls';
-export { instanceIdProblem, MAX_INSTANCE_ID_LENGTH } from './instance-id';
 export { HttpApiError } from './errors';

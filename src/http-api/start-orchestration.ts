@@ -7,7 +7,7 @@ import { jsonInput, type ApiRequest } from './api-request';
 import type { ApiResponse } from './api-response';
 import { waitOrCheckStatus, waitRequest } from './check-status';
 import { badRequest, HttpApiError } from './errors';
-import { instanceIdProblem } from './instance-id';
+import { instanceIdProblem } from '../core';
 import { InstanceExistsError } from '../taskhub';
 
 export async function startOrchestration(ctx: ApiContext, req: ApiRequest, functionName: string, instanceId: string | undefined): Promise<ApiResponse> {

@@ -146,7 +146,7 @@ describe('starting and running orchestrations', () => {
   });
 
   it('rejects an instance id that starts with "@"', async () => {
-    await expect(hub.startOrchestration({ name: 'X', instanceId: '@counter@1' })).rejects.toThrow(/marks entity IDs/);
+    await expect(hub.startOrchestration({ name: 'X', instanceId: '@counter@1' })).rejects.toThrow(/starts with '@', which is reserved for entities/);
   });
 
   it('continues as new with a fresh history until done; waitForCompletion is not fooled by ContinuedAsNew', async () => {

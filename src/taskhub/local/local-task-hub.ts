@@ -7,6 +7,7 @@ import {
   DEFAULT_MAX_ENTITY_BATCH_SIZE,
   RUNTIME_STATUSES,
   inboundEvent,
+  instanceIdProblem,
   isEntityInstanceId,
   isTerminal,
   isoTime,
@@ -109,9 +110,8 @@ export class LocalTaskHub implements TaskHub {
 
   async startOrchestration(options: StartOrchestrationOptions): Promise<string> {
     const instanceId = options.instanceId || newInstanceId();
-    if (isEntityInstanceId(instanceId)) {
-      throw new RangeError(`Instance ID '${instanceId}' starts with "@", which marks entity IDs; choose an orchestration instance ID without it.`);
-    }
+    const problem = instanceIdProblem(instanceId);
+    if (problem) throw new RangeError(problem);
     const now = this.clock.now();
     const scheduled = options.scheduledStartAt ? Date.parse(options.scheduledStartAt) : Number.NaN;
     // A start time at or before now (the DTS JS client always sends one, epoch 0 for "now") means start at once.

@@ -85,10 +85,18 @@ describe('each action', () => {
     expect(commit.messages[0].instanceId).toBe('e1:2');
   });
 
-  it('fails the sub-orchestration task at once when the child id is an entity id', () => {
-    const commit = apply(firstEpisode(), [{ type: 'createSubOrchestration', id: 0, instanceId: '@counter@x', name: 'Child' }]);
+  it.each([
+    ['an entity id', '@counter@x', /starts with '@'/],
+    ['an id with a slash', 'a/b', /contains \/, \\, #, \?/],
+    ['the id of the calling orchestration', ID, /calling orchestration itself/],
+  ])('fails the sub-orchestration task at once when the child id is %s', (_what, instanceId, reason) => {
+    const commit = apply(firstEpisode(), [{ type: 'createSubOrchestration', id: 0, instanceId, name: 'Child' }]);
     expect(commit.messages).toHaveLength(1);
     expect(commit.messages[0]).toMatchObject({ instanceId: ID, executionId: 'e1', event: { type: 'subOrchestrationInstanceFailed', taskScheduledId: 0 } });
+    const failure = (commit.messages[0].event as { failureDetails: { errorType: string; errorMessage: string } }).failureDetails;
+    expect(failure.errorType).toBe('InvalidInstanceId');
+    expect(failure.errorMessage).toMatch(/^Cannot start sub-orchestration 'Child': Instance ID /);
+    expect(failure.errorMessage).toMatch(reason);
   });
 
   it('sendEvent records eventSent and raises the event at the target', () => {

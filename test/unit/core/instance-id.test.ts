@@ -1,5 +1,5 @@
 // Instance id rules (specs/durable-functions-protocol.md §7, orchestrators/{functionName}/{instanceId?}).
-import { entityKeyProblem, instanceIdProblem, MAX_INSTANCE_ID_LENGTH } from '../../../src/http-api/instance-id';
+import { entityKeyProblem, instanceIdProblem, MAX_INSTANCE_ID_LENGTH } from '../../../src/core';
 
 describe('instanceIdProblem', () => {
   it('accepts ordinary ids, including spaces, dots and unicode', () => {
