@@ -56,6 +56,15 @@ export interface CheckStatusPayload {
 
 const FINAL_STATES = ['Completed', 'Failed', 'Terminated', 'Canceled'];
 
+export interface SampleAppOptions {
+    /** AzureStorage: use this Azurite and task hub (several apps on one hub) instead of an Azurite of its own. */
+    storage?: { azurite: TestAzurite; hubName: string };
+    /** More environment variables for the app, e.g. AzureFunctionsJobHost__... overrides of host.json. */
+    env?: Record<string, string>;
+    /** Bound on every wait of this app; default 30 s. */
+    waitMs?: number;
+}
+
 export class SampleApp {
     private constructor(
         readonly backend: string,
@@ -64,26 +73,30 @@ export class SampleApp {
         readonly dataDir: string,
         private readonly child: ChildProcess,
         private readonly output: string[],
-        private readonly azurite?: TestAzurite,
+        /** An Azurite this app started for itself and stops with it. */
+        private readonly ownAzurite?: TestAzurite,
+        private readonly waitMs = WAIT_MS,
     ) {}
 
-    static async start(backend: string): Promise<SampleApp> {
+    static async start(backend: string, options: SampleAppOptions = {}): Promise<SampleApp> {
         if (!existsSync(CLI) || !existsSync(path.join(REPO_ROOT, 'dist/functions'))) {
             throw new Error(`${CLI} or dist/functions is missing: run \`npm run build\` first (\`npm test\` does).`);
         }
         const port = await freePort();
         const dataDir = await mkdtemp(path.join(os.tmpdir(), `samples-e2e-${backend}-`));
-        const azurite = backend.toLowerCase() === 'azurestorage' ? await startTestAzurite() : undefined;
-        const storage = azurite ? { AzureWebJobsStorage: azurite.connectionString, TASKHUB_NAME: uniqueHubName('samples') } : {};
+        const azureStorage = backend.toLowerCase() === 'azurestorage';
+        const ownAzurite = azureStorage && !options.storage ? await startTestAzurite() : undefined;
+        const azurite = options.storage?.azurite ?? ownAzurite;
+        const storage = azurite ? { AzureWebJobsStorage: azurite.connectionString, TASKHUB_NAME: options.storage?.hubName ?? uniqueHubName('samples') } : {};
         const child = spawn(process.execPath, [CLI, 'start', '--port', String(port), '--cwd', REPO_ROOT, '--backend', backend], {
             cwd: REPO_ROOT,
-            env: { ...process.env, SAMPLES_DATA_DIR: dataDir, ...storage },
+            env: { ...process.env, SAMPLES_DATA_DIR: dataDir, ...storage, ...options.env },
             stdio: ['ignore', 'pipe', 'pipe'],
         });
         const output: string[] = [];
         child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
         child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-        const app = new SampleApp(backend, `http://localhost:${port}`, dataDir, child, output, azurite);
+        const app = new SampleApp(backend, `http://localhost:${port}`, dataDir, child, output, ownAzurite, options.waitMs);
         try {
             await app.waitUntil('the host reports Running', async () => {
                 if (child.exitCode !== null) throw new Error(`durable-runtime start exited with code ${child.exitCode}`);
@@ -105,13 +118,26 @@ export class SampleApp {
             await exited;
             clearTimeout(timer);
         }
-        await this.azurite?.stop();
+        await this.ownAzurite?.stop();
         await rm(this.dataDir, { recursive: true, force: true });
     }
 
-    /** Everything the app printed so far: attached to every wait that times out. */
+    /** Kills the process at once, as a crash would: no drain, no lease hand-over. */
+    async kill(): Promise<void> {
+        if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+        const exited = new Promise((resolve) => this.child.once('exit', resolve));
+        this.child.kill('SIGKILL');
+        await exited;
+    }
+
+    /** Everything the app printed so far. */
+    printed(): string {
+        return this.output.join('');
+    }
+
+    /** The last lines the app printed: attached to every wait that times out. */
     logs(): string {
-        return this.output.join('').split('\n').slice(-80).join('\n');
+        return this.printed().split('\n').slice(-80).join('\n');
     }
 
     /** `pathOrUrl` is either an absolute URL (e.g. a status URL the app returned) or a path on the app. */
@@ -183,12 +209,12 @@ export class SampleApp {
 
     /** Repeats `probe` until it yields a value; fails after WAIT_MS with what was awaited, `detail` and the app's logs. */
     async waitUntil<T>(what: string, probe: () => Promise<T | undefined>, detail: () => string = () => ''): Promise<T> {
-        const deadline = Date.now() + WAIT_MS;
+        const deadline = Date.now() + this.waitMs;
         for (;;) {
             const value = await probe();
             if (value !== undefined) return value;
             if (Date.now() > deadline) {
-                throw new Error(`Timed out after ${WAIT_MS} ms waiting for ${what}. ${detail()}\n--- app output (${this.backend}) ---\n${this.logs()}`);
+                throw new Error(`Timed out after ${this.waitMs} ms waiting for ${what}. ${detail()}\n--- app output (${this.backend}) ---\n${this.logs()}`);
             }
             await new Promise((resolve) => setTimeout(resolve, POLL_MS));
         }
