@@ -4,6 +4,7 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { InstanceRecord } from '../../core';
 import type { InstancePage, InstanceQuery } from '../backend';
+import { compareInstanceOrder, decodeContinuationToken, encodeContinuationToken, instanceOrderKey, type InstanceOrderKey } from '../instance-order';
 import { checkpointOf, generationOf, instanceRecordToRow, rowToInstanceRecord } from './instance-table-rows';
 import { escapePartitionKey, unescapePartitionKey } from './key-sanitation';
 import type { LargePayloadStore } from './large-payload-store';
@@ -79,17 +80,17 @@ export class InstanceStore {
       throw new RangeError(`Invalid pageSize ${query.pageSize}: pass a positive whole number, or none for all instances.`);
     }
     const filter = instanceQueryFilter(query);
-    const after = query.continuationToken === undefined ? undefined : decodeToken(query.continuationToken);
+    const after = query.continuationToken === undefined ? undefined : decodeContinuationToken(query.continuationToken);
     if (query.pageSize === undefined) {
       const records = await this.list(filter);
-      const keys = records.map((record) => ({ record, key: orderKey(record.createdAt, record.instanceId) })).sort((a, b) => compareKeys(a.key, b.key));
-      return { instances: keys.filter(({ key }) => !after || compareKeys(key, after) > 0).map(({ record }) => record) };
+      const keys = records.map((record) => ({ record, key: instanceOrderKey(record.createdAt, record.instanceId) })).sort((a, b) => compareInstanceOrder(a.key, b.key));
+      return { instances: keys.filter(({ key }) => !after || compareInstanceOrder(key, after) > 0).map(({ record }) => record) };
     }
-    const keys: { partitionKey: string; key: OrderKey }[] = [];
+    const keys: { partitionKey: string; key: InstanceOrderKey }[] = [];
     for await (const row of this.table.listEntities<TableRow>({ queryOptions: { filter, select: ['PartitionKey', 'CreatedTime'] } })) {
-      keys.push({ partitionKey: row.partitionKey, key: orderKey(readDateColumn(row.CreatedTime) ?? '', unescapePartitionKey(row.partitionKey)) });
+      keys.push({ partitionKey: row.partitionKey, key: instanceOrderKey(readDateColumn(row.CreatedTime) ?? '', unescapePartitionKey(row.partitionKey)) });
     }
-    const rest = keys.sort((a, b) => compareKeys(a.key, b.key)).filter(({ key }) => !after || compareKeys(key, after) > 0);
+    const rest = keys.sort((a, b) => compareInstanceOrder(a.key, b.key)).filter(({ key }) => !after || compareInstanceOrder(key, after) > 0);
     const page = rest.slice(0, query.pageSize);
     const byKey = new Map<string, InstanceRecord>();
     for (let i = 0; i < page.length; i += PAGE_READ_CHUNK) {
@@ -98,7 +99,7 @@ export class InstanceStore {
     }
     const instances = page.map(({ partitionKey }) => byKey.get(partitionKey)).filter((r): r is InstanceRecord => r !== undefined);
     if (page.length === rest.length) return { instances };
-    return { instances, continuationToken: encodeToken(page[page.length - 1].key) };
+    return { instances, continuationToken: encodeContinuationToken(page[page.length - 1].key) };
   }
 
   private async list(filter: string | undefined): Promise<InstanceRecord[]> {
@@ -122,32 +123,6 @@ export class InstanceStore {
 
 /** Rows of one page are read with this many keys per OR-ed query. */
 const PAGE_READ_CHUNK = 20;
-
-type OrderKey = [createdMs: number, instanceId: string];
-
-function orderKey(createdAt: string, instanceId: string): OrderKey {
-  return [Date.parse(createdAt), instanceId];
-}
-
-function compareKeys(a: OrderKey, b: OrderKey): number {
-  if (a[0] !== b[0]) return a[0] - b[0];
-  return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
-}
-
-/** The token names the last instance handed out, so paging sees each instance once while others come and go. */
-function encodeToken(key: OrderKey): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-}
-
-function decodeToken(token: string): OrderKey {
-  try {
-    const key: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === 2 && typeof key[0] === 'number' && typeof key[1] === 'string') return key as OrderKey;
-  } catch {
-    // reported below
-  }
-  throw new RangeError(`Invalid continuation token '${token}': pass back the token of the previous page unchanged.`);
-}
 
 /** A6.3: the OData filter for a query; entity ids start with '@', so a key range separates the two kinds. */
 export function instanceQueryFilter(query: InstanceQuery): string | undefined {

@@ -3,36 +3,15 @@
 
 import { inboundEvent, isoTime, type InstanceRecord, type OutboundMessage, type RuntimeStatus } from '../../../src/core';
 import { InstanceExistsError, LockLostError } from '../../../src/backends';
-import { AzureStorageBackend, StorageTransactionCounter, resolveStorageConnection } from '../../../src/backends/azure-storage';
+import { StorageTransactionCounter, type AzureStorageBackend } from '../../../src/backends/azure-storage';
 import { QueueClient } from '@azure/storage-queue';
 import { partitionIndexOf } from '../../../src/backends/azure-storage/fnv1a';
 import { decodeQueueMessageText } from '../../../src/backends/azure-storage/queue-message-codec';
-import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azurite';
+import { useAzuriteBackends } from '../../support/azurite';
 import { waitFor } from '../../support/wait-for';
 
-let azurite: TestAzurite;
-beforeAll(async () => {
-  azurite = await startTestAzurite();
-});
-afterAll(async () => {
-  await azurite?.stop();
-});
-
-const backends: AzureStorageBackend[] = [];
-afterEach(async () => {
-  await Promise.all(backends.splice(0).map((b) => b.stop()));
-});
-
-function newBackend(options: Partial<ConstructorParameters<typeof AzureStorageBackend>[0]> = {}): AzureStorageBackend {
-  const backend = new AzureStorageBackend({
-    connection: resolveStorageConnection({ AzureWebJobsStorage: azurite.connectionString }),
-    hubName: uniqueHubName(),
-    maxQueuePollingIntervalMs: 100,
-    ...options,
-  });
-  backends.push(backend);
-  return backend;
-}
+const storage = useAzuriteBackends();
+const newBackend = storage.backend;
 
 function start(instanceId: string, executionId = 'e1', createdAt = isoTime(Date.now())): { record: InstanceRecord; message: OutboundMessage } {
   return {
@@ -101,12 +80,12 @@ test('a refused start takes its message back, so no stray start waits in the que
   const worker = newBackend();
   await worker.start();
   await worker.stop();
-  const client = new AzureStorageBackend({ connection: resolveStorageConnection({ AzureWebJobsStorage: azurite.connectionString }), hubName: worker.resources.hubName });
+  const client = newBackend({ hubName: worker.resources.hubName });
   const first = start('once');
   await client.createInstance(first.record, first.message, { replaceableStatuses: [] });
   const second = start('once', 'e2');
   await expect(client.createInstance(second.record, second.message, { replaceableStatuses: [] })).rejects.toThrow(InstanceExistsError);
-  const queue = new QueueClient(azurite.connectionString, worker.resources.controlQueues[partitionIndexOf('once', 4)]);
+  const queue = new QueueClient(storage.azurite().connectionString, worker.resources.controlQueues[partitionIndexOf('once', 4)]);
   const waiting = (await queue.peekMessages({ numberOfMessages: 32 })).peekedMessageItems;
   expect(waiting.map((m) => decodeQueueMessageText(m.messageText).message?.executionId)).toEqual(['e1']);
 });

@@ -4,23 +4,12 @@
 
 import { QueueClient } from '@azure/storage-queue';
 import { inboundEvent, isoTime, type InstanceRecord, type Logger, type OutboundMessage } from '../../../src/core';
-import { AzureStorageBackend, StorageUnavailableError, developmentConnectionString, resolveStorageConnection } from '../../../src/backends/azure-storage';
+import { StorageUnavailableError, developmentConnectionString, type AzureStorageBackend } from '../../../src/backends/azure-storage';
 import { decodeQueueMessageText } from '../../../src/backends/azure-storage/queue-message-codec';
-import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azurite';
+import { uniqueHubName, useAzuriteBackends } from '../../support/azurite';
 import { waitFor } from '../../support/wait-for';
 
-let azurite: TestAzurite;
-beforeAll(async () => {
-  azurite = await startTestAzurite();
-});
-afterAll(async () => {
-  await azurite?.stop();
-});
-
-const backends: AzureStorageBackend[] = [];
-afterEach(async () => {
-  await Promise.all(backends.splice(0).map((b) => b.stop()));
-});
+const storage = useAzuriteBackends();
 
 class RecordingLogger implements Logger {
   readonly lines: string[] = [];
@@ -34,16 +23,8 @@ class RecordingLogger implements Logger {
   }
 }
 
-function backendFor(hubName: string, logger: Logger, connectionString = azurite.connectionString): AzureStorageBackend {
-  const backend = new AzureStorageBackend({
-    connection: resolveStorageConnection({ AzureWebJobsStorage: connectionString }),
-    hubName,
-    logger,
-    maxDequeueCount: 2,
-    maxQueuePollingIntervalMs: 100,
-  });
-  backends.push(backend);
-  return backend;
+function backendFor(hubName: string, logger: Logger, connectionString?: string): AzureStorageBackend {
+  return storage.backend({ hubName, logger, maxDequeueCount: 2, connectionString });
 }
 
 function start(instanceId: string): { record: InstanceRecord; message: OutboundMessage } {
@@ -55,7 +36,7 @@ function start(instanceId: string): { record: InstanceRecord; message: OutboundM
 }
 
 async function poisonBodies(hubName: string): Promise<string[]> {
-  const queue = new QueueClient(azurite.connectionString, `${hubName.toLowerCase()}-poison`);
+  const queue = new QueueClient(storage.azurite().connectionString, `${hubName.toLowerCase()}-poison`);
   return (await queue.peekMessages({ numberOfMessages: 32 })).peekedMessageItems.map((m) => m.messageText);
 }
 
@@ -108,7 +89,7 @@ test('a message that is not a DT.AS message is parked at once, unchanged', async
   const logger = new RecordingLogger();
   const backend = backendFor(hub, logger);
   await backend.start();
-  await new QueueClient(azurite.connectionString, `${hub.toLowerCase()}-control-02`).sendMessage('{"hello":"world"}');
+  await new QueueClient(storage.azurite().connectionString, `${hub.toLowerCase()}-control-02`).sendMessage('{"hello":"world"}');
   await waitFor('the poison message', async () => (await poisonBodies(hub)).length === 1);
   expect(await poisonBodies(hub)).toEqual(['{"hello":"world"}']);
   expect(logger.lines).toContainEqual(expect.stringMatching(/Moved an unreadable message .* from .*-control-02 to .*-poison: it cannot be read/));
@@ -123,7 +104,7 @@ test('unreachable storage is one clear error at start-up', async () => {
 });
 
 test('a wrong account key is one clear error at start-up', async () => {
-  const wrongKey = azurite.connectionString.replace(/AccountKey=[^;]+/, `AccountKey=${Buffer.from('not the key').toString('base64')}`);
+  const wrongKey = storage.azurite().connectionString.replace(/AccountKey=[^;]+/, `AccountKey=${Buffer.from('not the key').toString('base64')}`);
   const backend = backendFor(uniqueHubName(), new RecordingLogger(), wrongKey);
   await expect(backend.start()).rejects.toThrow(/access was denied \(403/);
 });

@@ -4,31 +4,13 @@
 import { TableClient } from '@azure/data-tables';
 import { QueueClient } from '@azure/storage-queue';
 import { ManualClock, inboundEvent, isoTime, type HistoryEvent, type InstanceRecord, type OutboundMessage } from '../../../src/core';
-import { AzureStorageBackend, resolveStorageConnection } from '../../../src/backends/azure-storage';
-import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azurite';
+import type { AzureStorageBackend } from '../../../src/backends/azure-storage';
+import { uniqueHubName, useAzuriteBackends } from '../../support/azurite';
 
-let azurite: TestAzurite;
-beforeAll(async () => {
-  azurite = await startTestAzurite();
-});
-afterAll(async () => {
-  await azurite?.stop();
-});
-
-const backends: AzureStorageBackend[] = [];
-afterEach(async () => {
-  await Promise.all(backends.splice(0).map((b) => b.stop()));
-});
+const storage = useAzuriteBackends();
 
 function createBackend(hubName: string, clock: ManualClock): AzureStorageBackend {
-  const backend = new AzureStorageBackend({
-    connection: resolveStorageConnection({ AzureWebJobsStorage: azurite.connectionString }),
-    hubName,
-    clock,
-    maxQueuePollingIntervalMs: 200,
-  });
-  backends.push(backend);
-  return backend;
+  return storage.backend({ hubName, clock, maxQueuePollingIntervalMs: 200 });
 }
 
 function newInstance(clock: ManualClock, instanceId: string): { record: InstanceRecord; start: OutboundMessage } {
@@ -74,7 +56,7 @@ test('a started instance is handed out with its record and start message, and a 
   expect(await backend.getHistory('order/1#?')).toEqual(events);
 
   // The raw rows: escaped keys, X16 row keys, the sentinel, and the Edm types .NET readers insist on (A5.3, A7).
-  const history = TableClient.fromConnectionString(azurite.connectionString, `${hub}History`, { allowInsecureConnection: true });
+  const history = TableClient.fromConnectionString(storage.azurite().connectionString, `${hub}History`, { allowInsecureConnection: true });
   const rows = [];
   for await (const row of history.listEntities({ disableTypeConversion: true })) rows.push(row as Record<string, unknown>);
   expect(rows.map((r) => r.rowKey)).toEqual(['0000000000000000', '0000000000000001', '0000000000000002', '0000000000000003', 'sentinel']);
@@ -88,7 +70,7 @@ test('a started instance is handed out with its record and start message, and a 
     ExecutionId: { type: 'String', value: 'e1' },
   });
   expect(rows[4]).toMatchObject({ ExecutionId: { value: 'e1' }, IsCheckpointComplete: { type: 'Boolean', value: 'true' } });
-  const instances = TableClient.fromConnectionString(azurite.connectionString, `${hub}Instances`, { allowInsecureConnection: true });
+  const instances = TableClient.fromConnectionString(storage.azurite().connectionString, `${hub}Instances`, { allowInsecureConnection: true });
   const row = (await instances.getEntity('order^01^2^3', '', { disableTypeConversion: true })) as Record<string, unknown>;
   expect(row).toMatchObject({
     RuntimeStatus: { value: 'Running' },
@@ -119,7 +101,7 @@ test('queue messages use the DT.AS 2.x envelope as raw JSON', async () => {
   const { record, start } = newInstance(clock, 'instance1');
   await backend.createInstance(record, start, { replaceableStatuses: [] });
   // specs/backends.md A3: "instance1" → partition 1 of 4.
-  const queue = new QueueClient(azurite.connectionString, `${hub.toLowerCase()}-control-01`);
+  const queue = new QueueClient(storage.azurite().connectionString, `${hub.toLowerCase()}-control-01`);
   await backend.stop();
   const peeked = await queue.peekMessages({ numberOfMessages: 32 });
   expect(peeked.peekedMessageItems).toHaveLength(1);
