@@ -30,6 +30,23 @@ export function responseKey(event: HistoryEvent): string | undefined {
   }
 }
 
+/** The key under which the answer to a scheduled event arrives: the responseKey of its answer. */
+export function requestKey(event: HistoryEvent): string | undefined {
+  switch (event.type) {
+    case 'taskScheduled':
+    case 'subOrchestrationInstanceCreated':
+      return `task:${event.eventId}`;
+    case 'timerCreated':
+      return `timer:${event.eventId}`;
+    case 'entityOperationCalled':
+      return `request:${event.requestId}`;
+    case 'entityLockRequested':
+      return `lock:${event.criticalSectionId}`;
+    default:
+      return undefined;
+  }
+}
+
 export function answeredResponses(history: readonly HistoryEvent[]): Set<string> {
   const keys = new Set<string>();
   for (const event of history) {

@@ -8,6 +8,7 @@ import { endExecution } from './execution-completion';
 import {
   answeredResponses,
   executionStartedEvent,
+  requestKey,
   requestedLockSet,
   responseKey,
   runningSubOrchestrations,
@@ -61,23 +62,6 @@ function isFailure(event: HistoryEvent): event is Extract<HistoryEvent, { type: 
 function lastIndex<T>(items: readonly T[], test: (item: T) => boolean): number {
   for (let i = items.length - 1; i >= 0; i--) if (test(items[i])) return i;
   return -1;
-}
-
-/** The key under which the answer to a scheduled event arrives (see responseKey). */
-function requestKey(event: HistoryEvent): string | undefined {
-  switch (event.type) {
-    case 'taskScheduled':
-    case 'subOrchestrationInstanceCreated':
-      return `task:${event.eventId}`;
-    case 'timerCreated':
-      return `timer:${event.eventId}`;
-    case 'entityOperationCalled':
-      return `request:${event.requestId}`;
-    case 'entityLockRequested':
-      return `lock:${event.criticalSectionId}`;
-    default:
-      return undefined;
-  }
 }
 
 class OrchestrationInbox {
