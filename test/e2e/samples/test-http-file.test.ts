@@ -8,15 +8,19 @@ const TEST_HTTP = path.resolve(__dirname, '../../../test.http');
  * Run back to back, two requests meet an instance in a state a user clicking along would not see: the built-in
  * raiseEvent right after the approve route (the file says to use one or the other: the claim is decided → 410), and a
  * rewind before the failing run has used up its retries (→ 412). The samples' own suites cover those paths in order.
- * A GET that answers 404 is asked again for a while, as a user would click it again: what the request before it
- * started (a sub-orchestration, an entity signal) may not have landed yet, which on Azure Storage takes a moment.
  */
 const ORDER_DEPENDENT: { pattern: RegExp; status: number }[] = [
     { pattern: /^POST \/runtime\/webhooks\/durabletask\/instances\/[^/]+\/raiseEvent\/ClaimApproval$/, status: 410 },
     { pattern: /^POST \/runtime\/webhooks\/durabletask\/instances\/[^/]+\/rewind\?/, status: 412 },
 ];
 
-const GET_RETRY_MS = 10_000;
+/**
+ * A request that meets the state before the previous one landed is sent again for a while, as a user would click
+ * it again: a GET answered 404 (a sub-orchestration or entity signal not created yet) or a purge answered 412 (the
+ * terminate before it still queued). On Azure Storage those take a moment.
+ */
+const NOT_LANDED_YET: Record<string, number> = { GET: 404, DELETE: 412 };
+const RETRY_MS = 10_000;
 
 describe.each(BACKENDS)('test.http (%s backend)', (backend) => {
     const app = useSampleApp(backend);
@@ -39,7 +43,7 @@ describe.each(BACKENDS)('test.http (%s backend)', (backend) => {
                 return { response, text: await response.text() };
             };
             let { response, text } = await send();
-            for (const deadline = Date.now() + GET_RETRY_MS; request.method === 'GET' && response.status === 404 && Date.now() < deadline; ) {
+            for (const deadline = Date.now() + RETRY_MS; NOT_LANDED_YET[request.method] === response.status && Date.now() < deadline; ) {
                 await new Promise((resolve) => setTimeout(resolve, 100));
                 ({ response, text } = await send());
             }
