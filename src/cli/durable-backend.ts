@@ -9,7 +9,7 @@ import type { Backend } from '../backends';
 import { MemoryBackend } from '../backends/memory';
 import { createAzureStorageBackend, ensureDevelopmentStorageFor, resolveTaskHubName, type AppSettings } from '../backends/azure-storage';
 import type { FunctionApp } from '../functions-host';
-import type { DurableTaskOptions, StorageProviderType } from '../worker';
+import { storageProviderTypeOf, type DurableTaskOptions, type StorageProviderType } from '../worker';
 import { UsageError } from './arguments';
 
 export const BACKEND_ENV = 'DURABLE_RUNTIME_BACKEND';
@@ -25,13 +25,11 @@ export interface DurableBackend {
   close(): Promise<void>;
 }
 
-const CHOICES: Record<string, StorageProviderType> = { memory: 'memory', azurestorage: 'AzureStorage', azuremanaged: 'azureManaged' };
-
 /** `--backend` or DURABLE_RUNTIME_BACKEND, case-insensitive; undefined when neither is given. */
 export function backendChoice(flag: string | undefined, env: NodeJS.ProcessEnv): StorageProviderType | undefined {
   const [value, source] = flag !== undefined ? [flag, '--backend'] : [env[BACKEND_ENV], BACKEND_ENV];
   if (value === undefined || value === '') return undefined;
-  const choice = CHOICES[value.toLowerCase()];
+  const choice = storageProviderTypeOf(value);
   if (!choice) throw new UsageError(`${source} must be memory, AzureStorage or azureManaged, but is '${value}'.`);
   return choice;
 }

@@ -20,6 +20,11 @@ export function failureFromError(error: unknown): FailureDetails {
   return { errorType: 'Error', errorMessage: typeof error === 'string' ? error : safeStringify(error) };
 }
 
+/** The message of anything thrown, for a log line or an error response. */
+export function errorMessage(error: unknown): string {
+  return failureFromError(error).errorMessage;
+}
+
 function isErrorLike(value: unknown): value is Error {
   return value instanceof Error || (typeof value === 'object' && value !== null && typeof (value as Error).message === 'string' && typeof (value as Error).name === 'string');
 }

@@ -3,6 +3,7 @@
 // the library never allocates polling ids.
 
 import type { TokenCredential } from '@azure/identity';
+import { DEFAULT_HTTP_ASYNC_SLEEP_MS } from './orchestration-payload';
 
 /** `DurableHttpRequest` as the library serializes it. */
 export interface DurableHttpRequestJson {
@@ -46,7 +47,7 @@ export async function performDurableHttpRequest(request: DurableHttpRequestJson,
   // §9.6: poll the Location of a 202 with GET and the original headers minus the function key.
   while (request.asynchronousPatternEnabled !== false && response.status === 202 && response.headers.has('location')) {
     url = new URL(response.headers.get('location') as string, url).toString();
-    await sleep(pollDelayMs(response.headers.get('retry-after'), deps.defaultPollIntervalMs ?? 30_000));
+    await sleep(pollDelayMs(response.headers.get('retry-after'), deps.defaultPollIntervalMs ?? DEFAULT_HTTP_ASYNC_SLEEP_MS));
     await response.arrayBuffer();
     const pollHeaders = Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'x-functions-key'));
     response = await send(doFetch, url, 'GET', pollHeaders, undefined);

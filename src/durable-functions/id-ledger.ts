@@ -27,10 +27,10 @@ export class IdLedger {
    */
   static fromPast(history: ReplayHistory, slots: readonly Slot[], failureText: FailureTextOf, context: DeterminismContext): IdLedger {
     const ledger = new IdLedger();
+    ledger.nextId = history.nextSequenceNumber;
     for (const episode of history.pastEpisodes) {
       const requests = episode.inbound.map((event) => ledger.chains.observe(event, episode.time, failureText)).filter((r): r is DynamicRequest => !!r);
       episode.scheduled.forEach((event, index) => {
-        ledger.nextId = Math.max(ledger.nextId, event.eventId + 1);
         if (index < requests.length) ledger.recordDynamic(event, requests[index], context);
         else ledger.recordStatic(event, slots, episode.time, context);
       });

@@ -36,7 +36,6 @@ export function orchestrationTriggerInput(
   instanceId: string,
   started: EventOf<'executionStarted'>,
   history: JsHistoryEvent[],
-  httpAsyncSleepMs = DEFAULT_HTTP_ASYNC_SLEEP_MS,
 ): OrchestrationTriggerInput {
   const input = decodePayload(started.input);
   return {
@@ -49,6 +48,6 @@ export function orchestrationTriggerInput(
     upperSchemaVersionNew: UPPER_SCHEMA_VERSION_NEW,
     longRunningTimerIntervalDuration: LONG_RUNNING_TIMER_INTERVAL_DURATION,
     maximumShortTimerDuration: MAXIMUM_SHORT_TIMER_DURATION,
-    defaultHttpAsyncRequestSleepTimeMillseconds: httpAsyncSleepMs,
+    defaultHttpAsyncRequestSleepTimeMillseconds: DEFAULT_HTTP_ASYNC_SLEEP_MS,
   };
 }

@@ -2,8 +2,8 @@
 // cumulative action list it returns into the new core actions, with exactly the ids the library expects
 // (specs/durable-functions-protocol.md §2, §3). Stateless: everything is derived from the work item.
 
-import type { CompleteOrchestrationAction, OrchestratorAction, OrchestratorResult, OrchestratorWorkItem } from '../core';
-import { flattenActions, isFireAndForget, type Slot } from './action-slots';
+import { MAX_CUSTOM_STATUS_BYTES, type CompleteOrchestrationAction, type OrchestratorAction, type OrchestratorResult, type OrchestratorWorkItem } from '../core';
+import { flattenActions, isFireAndForget, type FlattenedActions, type Slot } from './action-slots';
 import { dynamicAction, slotAction, type ActionContext } from './action-translation';
 import { segmentStates, type SegmentState } from './episode-segments';
 import { NonDeterministicOrchestrationError, OrchestratorProtocolError } from './errors';
@@ -20,8 +20,6 @@ import type { DynamicRequest, FailureTextOf } from './retry-chains';
 export interface EpisodeOptions {
   /** .NET `MaxOrchestrationActions`: sequence numbers one execution may use (default 100,000, §9.8). */
   maxOrchestrationActions?: number;
-  /** host.json `httpSettings.defaultAsyncRequestSleepTimeMilliseconds` (default 30,000, §2.1). */
-  httpAsyncSleepMs?: number;
   /** Request ids for entity calls and signals (default: random GUIDs). */
   newRequestId?: () => string;
 }
@@ -30,8 +28,6 @@ export interface EpisodeOptions {
 export type OrchestratorInvoker = (triggerInput: OrchestrationTriggerInput) => Promise<unknown>;
 
 export const DEFAULT_MAX_ORCHESTRATION_ACTIONS = 100_000;
-/** §3.1 / §9.8: .NET fails the orchestration when the UTF-16 size of the custom status JSON exceeds 16 KB. */
-export const MAX_CUSTOM_STATUS_BYTES = 16 * 1024;
 
 export async function runOrchestratorEpisode(
   item: OrchestratorWorkItem,
@@ -41,7 +37,7 @@ export async function runOrchestratorEpisode(
   const history = new ReplayHistory(item);
   const name = history.started.name;
   const run = (newCount?: number, replayOnly?: boolean) =>
-    readOutcome(() => invoke(orchestrationTriggerInput(item.instanceId, history.started, history.render(newCount, replayOnly), options.httpAsyncSleepMs)));
+    readOutcome(() => invoke(orchestrationTriggerInput(item.instanceId, history.started, history.render(newCount, replayOnly))));
 
   const outcome = await run();
   let ending: EpisodeEnding;
@@ -79,9 +75,8 @@ function endEpisode(name: string, outcome: OrchestratorOutcome, plan: EpisodePla
   if ('error' in status) return fail(status.error);
   if (outcome.error !== undefined) return fail(outcome.error, status.json);
   if (outcome.isDone) {
-    const continueAsNew = flattenActions(outcome.actions).continueAsNew;
-    if (continueAsNew) {
-      return end({ type: 'completeOrchestration', id: plan.nextId, orchestrationStatus: 'ContinuedAsNew', result: continueAsNew.input }, status.json);
+    if (plan.continueAsNew) {
+      return end({ type: 'completeOrchestration', id: plan.nextId, orchestrationStatus: 'ContinuedAsNew', result: plan.continueAsNew.input }, status.json);
     }
     let output: string | undefined;
     try {
@@ -99,6 +94,8 @@ interface EpisodePlan {
   dynamic: OrchestratorAction[];
   statics: { slot: Slot; action: OrchestratorAction }[];
   nextId: number;
+  /** The continueAsNew the code asked for, if any. */
+  continueAsNew?: FlattenedActions['continueAsNew'];
 }
 
 /**
@@ -113,7 +110,7 @@ async function planEpisode(
   options: EpisodeOptions,
 ): Promise<EpisodePlan> {
   const context: DeterminismContext = { orchestrationName: history.started.name, instanceId: item.instanceId };
-  const { slots } = flattenActions(outcome.actions);
+  const { slots, continueAsNew } = flattenActions(outcome.actions);
   const failureText: FailureTextOf = (event) => {
     const js = renderEvent(event, true, history.renderContext);
     return { reason: String(js?.Reason), details: String(js?.Details) };
@@ -147,7 +144,7 @@ async function planEpisode(
     return state;
   });
 
-  const plan: EpisodePlan = { dynamic: [], statics: [], nextId: 0 };
+  const plan: EpisodePlan = { dynamic: [], statics: [], nextId: 0, continueAsNew };
   for (let k = 0; k < states.length; k++) {
     if (k > 0) {
       const { request } = triggers[k - 1];

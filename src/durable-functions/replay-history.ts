@@ -1,7 +1,7 @@
 // The history of one execution as durable-functions will replay it: in processing order (events that arrived
 // while suspended moved after the resume), cut into episodes, and rendered to the library's JSON.
 
-import type { EventOf, HistoryEvent, OrchestratorWorkItem } from '../core';
+import { executionStartedEvent, type EventOf, type HistoryEvent, type OrchestratorWorkItem } from '../core';
 import { OrchestratorWorkItemError } from './errors';
 import { JsEventType, renderEvent, scheduledNames, type JsHistoryEvent, type RenderContext } from './history-rendering';
 
@@ -51,7 +51,7 @@ export class ReplayHistory {
       );
     }
     const all = [...item.pastEvents, ...item.newEvents];
-    const started = all.find((event): event is EventOf<'executionStarted'> => event.type === 'executionStarted');
+    const started = executionStartedEvent(all);
     if (!started) {
       throw new OrchestratorWorkItemError(`Orchestration work item for '${item.instanceId}' has no executionStarted event, so there is nothing to run.`);
     }

@@ -2,14 +2,13 @@
 // function's retry policy. `useMonitor` is ignored: there is no schedule monitor, so IsPastDue is always false.
 // Like the timer extension, the next occurrence is scheduled only after the previous invocation finished.
 
-import { systemClock, type Clock, type Logger } from '../core';
+import { parseTimeSpan, systemClock, type Clock, type Logger } from '../core';
 import type { RegisteredFunction } from './core-api';
 import { FunctionRegistrationError } from './errors';
 import type { FunctionApp } from './function-app';
 import { resolveAppSettings } from './host-config';
 import { NcrontabError, parseNcrontab, type CronSchedule } from './ncrontab';
 import { retryPolicyOf, runWithRetries } from './retry-policy';
-import { parseTimeSpan } from '../core';
 
 export interface TimerFunction {
   readonly fn: RegisteredFunction;

@@ -1,6 +1,7 @@
 // What a route handler answers, how it is written to the socket, and how errors become answers.
 
 import type { ServerResponse } from 'node:http';
+import { errorMessage } from '../core';
 import { InstanceExistsError, InstanceNotFoundError, InvalidInstanceStateError, NotSupportedError } from '../taskhub';
 import { HttpApiError } from './errors';
 
@@ -29,8 +30,7 @@ export function errorResponse(error: unknown): ApiResponse {
   if (error instanceof NotSupportedError) return { status: 501, body: errorBody(error.message) };
   // The task hub's argument errors, like .NET's ArgumentException, which the extension answers with 400.
   if (error instanceof RangeError) return { status: 400, body: errorBody(error.message) };
-  const message = error instanceof Error ? error.message : String(error);
-  return { status: 500, body: errorBody(`Something went wrong while processing your request: ${message}`) };
+  return { status: 500, body: errorBody(`Something went wrong while processing your request: ${errorMessage(error)}`) };
 }
 
 export function writeResponse(res: ServerResponse, response: ApiResponse): void {

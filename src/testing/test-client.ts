@@ -1,6 +1,7 @@
 // A client for tests: the TaskHub client operations with JSON values instead of serialized strings.
 
 import { isTerminal, toSchedulerId, type EntityId, type HistoryEvent, type RuntimeStatus } from '../core';
+import { decodePayload, encodePayload } from '../durable-functions';
 import type { OrchestrationState, TaskHubClient } from '../taskhub';
 
 export interface TestOrchestrationStatus {
@@ -27,11 +28,11 @@ export class TestClient {
   ) {}
 
   startNew(name: string, options: { input?: unknown; instanceId?: string } = {}): Promise<string> {
-    return this.hub.startOrchestration({ name, instanceId: options.instanceId, input: serialize(options.input) });
+    return this.hub.startOrchestration({ name, instanceId: options.instanceId, input: encodePayload(options.input) });
   }
 
   raiseEvent(instanceId: string, eventName: string, data?: unknown): Promise<void> {
-    return this.hub.raiseEvent(instanceId, eventName, serialize(data));
+    return this.hub.raiseEvent(instanceId, eventName, encodePayload(data));
   }
 
   async getStatus(instanceId: string, options: { showHistory?: boolean } = {}): Promise<TestOrchestrationStatus | undefined> {
@@ -85,7 +86,7 @@ export class TestClient {
   }
 
   signalEntity(entity: EntityId, operation: string, input?: unknown): Promise<void> {
-    return this.hub.signalEntity(toSchedulerId(entity), operation, serialize(input));
+    return this.hub.signalEntity(toSchedulerId(entity), operation, encodePayload(input));
   }
 
   async readEntityState<T = unknown>(entity: EntityId): Promise<EntityStateResponse<T>> {
@@ -95,17 +96,9 @@ export class TestClient {
   }
 }
 
-function serialize(value: unknown): string | undefined {
-  return value === undefined ? undefined : JSON.stringify(value);
-}
-
-function parse(value: string | undefined): unknown {
-  if (value === undefined) return null;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value; // terminate reasons and other plain text are stored raw
-  }
+/** A stored payload as a plain value: terminate reasons and other plain text stay strings, absent is null. */
+function storedValue(value: string | undefined): unknown {
+  return decodePayload(value) ?? null;
 }
 
 function toStatus(state: OrchestrationState): TestOrchestrationStatus {
@@ -113,9 +106,9 @@ function toStatus(state: OrchestrationState): TestOrchestrationStatus {
     instanceId: state.instanceId,
     name: state.name,
     runtimeStatus: state.status,
-    input: parse(state.input),
-    output: parse(state.output),
-    customStatus: parse(state.customStatus),
+    input: storedValue(state.input),
+    output: storedValue(state.output),
+    customStatus: storedValue(state.customStatus),
     createdTime: state.createdAt,
     lastUpdatedTime: state.lastUpdatedAt,
     history: state.history,

@@ -61,9 +61,14 @@ const PROVIDER_TYPES: Record<string, StorageProviderType> = {
   memory: 'memory',
 };
 
+/** A storage provider type as spelled anywhere (host.json, --backend), case-insensitive. */
+export function storageProviderTypeOf(value: string): StorageProviderType | undefined {
+  return PROVIDER_TYPES[value.toLowerCase()];
+}
+
 function providerType(value: unknown, source: string): StorageProviderType {
   if (value === undefined || value === null || value === '') return 'AzureStorage';
-  const type = typeof value === 'string' ? PROVIDER_TYPES[value.toLowerCase()] : undefined;
+  const type = typeof value === 'string' ? storageProviderTypeOf(value) : undefined;
   if (!type) throw new DurableTaskOptionsError(source, 'storageProvider.type', '"AzureStorage" or "azureManaged"', value);
   return type;
 }

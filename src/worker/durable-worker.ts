@@ -2,7 +2,8 @@
 // (extensions.durableTask.maxConcurrent{Orchestrator,Activity,Entity}Functions). Anything that cannot be
 // finished is abandoned, so the task hub offers it again; nothing is dropped.
 
-import type { Logger, WorkItem, WorkItemKind } from '../core';
+import { setTimeout as delay } from 'node:timers/promises';
+import { errorMessage, type Logger, type WorkItem, type WorkItemKind } from '../core';
 import type { TaskHubWorkSource } from '../taskhub';
 import { ConcurrencyLimit } from './concurrency-limit';
 import type { FunctionInvoker } from './function-invoker';
@@ -60,8 +61,8 @@ export class DurableWorker {
       } catch (error) {
         limit.release();
         if (signal.aborted) break;
-        this.options.logger.error(`Fetching ${kind} work failed: ${describe(error)}`);
-        await pause(1000, signal);
+        this.options.logger.error(`Fetching ${kind} work failed: ${errorMessage(error)}`);
+        await delay(1000, undefined, { signal }).catch(() => undefined);
         continue;
       }
       if (!item) {
@@ -91,25 +92,11 @@ export class DurableWorker {
           break;
       }
     } catch (error) {
-      const reason = describe(error);
+      const reason = errorMessage(error);
       logger.error(`${item.kind} work item for '${item.instanceId}' could not be finished and was given back: ${reason}`);
       await taskHub.abandonWorkItem(item, reason).catch((abandonError) =>
-        logger.error(`Giving back the ${item.kind} work item for '${item.instanceId}' failed too: ${describe(abandonError)}`),
+        logger.error(`Giving back the ${item.kind} work item for '${item.instanceId}' failed too: ${errorMessage(abandonError)}`),
       );
     }
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }

@@ -1,3 +1,3 @@
-export { DurableWorker, type DurableWorkerOptions, type WorkerConcurrency } from './durable-worker';
-export { findFunction, type FunctionInvoker, type InvocableFunction } from './function-invoker';
-export { parseDurableTaskOptions, DurableTaskOptionsError, type DurableTaskOptions, type StorageProviderType } from './durable-task-options';
+export { DurableWorker } from './durable-worker';
+export { findFunction, type FunctionInvoker } from './function-invoker';
+export { parseDurableTaskOptions, storageProviderTypeOf, DurableTaskOptionsError, type DurableTaskOptions, type StorageProviderType } from './durable-task-options';

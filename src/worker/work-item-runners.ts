@@ -2,13 +2,13 @@
 // durable-functions protocol adapter translating both ways.
 
 import {
+  executionStartedEvent,
   parseSchedulerId,
   type ActivityResult,
   type ActivityWorkItem,
   type EntityBatchResult,
   type EntityWorkItem,
   type FailureDetails,
-  type HistoryEvent,
   type OrchestratorResult,
   type OrchestratorWorkItem,
 } from '../core';
@@ -18,6 +18,7 @@ import {
   buildEntityTriggerInput,
   entityBatchResult,
   isBuiltInActivity,
+  OrchestratorWorkItemError,
   runBuiltInActivity,
   runOrchestratorEpisode,
 } from '../durable-functions';
@@ -60,10 +61,8 @@ export async function runEntityWorkItem(app: FunctionInvoker, item: EntityWorkIt
 }
 
 function orchestrationName(item: OrchestratorWorkItem): string {
-  const started = [...item.pastEvents, ...item.newEvents].find(
-    (event): event is Extract<HistoryEvent, { type: 'executionStarted' }> => event.type === 'executionStarted',
-  );
-  if (!started) throw new Error(`Orchestration work item for '${item.instanceId}' has no executionStarted event`);
+  const started = executionStartedEvent(item.pastEvents) ?? executionStartedEvent(item.newEvents);
+  if (!started) throw new OrchestratorWorkItemError(`Orchestration work item for '${item.instanceId}' has no executionStarted event, so there is nothing to run.`);
   return started.name;
 }
 

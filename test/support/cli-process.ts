@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { waitFor } from './wait-for';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const CLI_PATH = path.join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -99,6 +100,7 @@ export async function startCli(options: CliStartOptions): Promise<CliProcess> {
   const baseUrl = `http://localhost:${port}`;
   let exitStatus: ExitStatus | undefined;
   void exited.then((status) => (exitStatus = status));
+  const printed = () => `\n--- output ---\n${output()}`;
 
   const cli: CliProcess = {
     port,
@@ -107,10 +109,10 @@ export async function startCli(options: CliStartOptions): Promise<CliProcess> {
     output,
     exited,
     waitForOutput: (pattern, timeoutMs = 20_000) =>
-      poll(`output matching ${pattern}`, timeoutMs, output, async () => {
+      waitFor(`output matching ${pattern}`, () => {
         const text = output();
         return (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) ? text : undefined;
-      }),
+      }, timeoutMs, 25, printed),
     async stop(signal = 'SIGTERM', timeoutMs = 20_000) {
       if (exitStatus) return exitStatus;
       child.kill(signal);
@@ -122,7 +124,7 @@ export async function startCli(options: CliStartOptions): Promise<CliProcess> {
     },
   };
 
-  await poll('GET /admin/host/status to report "Running"', options.readyTimeoutMs ?? 20_000, output, async () => {
+  await waitFor('GET /admin/host/status to report "Running"', async () => {
     if (exitStatus) {
       throw new Error(`The CLI exited (code ${exitStatus.code}, signal ${exitStatus.signal}) before it was ready.\n--- output ---\n${output()}`);
     }
@@ -134,20 +136,10 @@ export async function startCli(options: CliStartOptions): Promise<CliProcess> {
     } catch {
       return undefined; // not listening yet
     }
-  }).catch(async (error: unknown) => {
+  }, options.readyTimeoutMs ?? 20_000, 25, printed).catch(async (error: unknown) => {
     child.kill('SIGKILL');
     await exited;
     throw error;
   });
   return cli;
-}
-
-async function poll<T>(what: string, timeoutMs: number, output: () => string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.\n--- output ---\n${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }

@@ -23,13 +23,4 @@ export async function startFixture(name: string, options: { timeSkipping?: boole
   return createTestEnvironment({ appDir: fixtureAppDir(name), timeSkipping: options.timeSkipping ?? true });
 }
 
-/** Polls `probe` until it returns a defined value (bounded by `timeoutMs` of real time). */
-export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export { eventually } from './wait-for';

@@ -2,6 +2,7 @@
 // returning status, headers and the body as text and, when it parses, as JSON.
 
 import { request } from 'node:http';
+import { waitFor } from './wait-for';
 
 export interface HttpResult {
   status: number;
@@ -46,11 +47,7 @@ function splitUrl(url: string): { host: string; port: number; pathAndQuery: stri
   return { host: match[1], port: Number(match[2]), pathAndQuery: match[3] ?? '/' };
 }
 
-/** Polls `probe` until it is truthy, bounded by `timeoutMs` of real time. */
+/** Polls `probe` until it is true, bounded by `timeoutMs` of real time. */
 export async function until(probe: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await waitFor(what, probe, timeoutMs, 5);
 }

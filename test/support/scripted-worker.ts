@@ -13,6 +13,7 @@ import type {
   WorkItemKind,
 } from '../../src/core';
 import type { TaskHub } from '../../src/taskhub';
+import { waitFor as pollFor } from './wait-for';
 
 /** What an orchestrator episode sees: the whole history of its execution, the new part, and its input. */
 export interface EpisodeView {
@@ -114,13 +115,7 @@ export class ScriptedWorker {
   }
 }
 
-/** Polls `probe` until it returns a value other than undefined/false, for at most `timeoutMs` of real time. */
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value as T;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
+/** `waitFor` with the probe first and a short bound, for in-process engine tests. */
+export function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 5000): Promise<T> {
+  return pollFor(what, probe, timeoutMs, 2);
 }

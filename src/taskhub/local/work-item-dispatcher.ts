@@ -3,7 +3,8 @@
 // One source can yield several kinds (an instance turns out to be an orchestration or an entity), so a pull may
 // bring an item its caller cannot take; it waits briefly for a caller that can, and is given back otherwise.
 
-import type { Logger, WorkItem, WorkItemKind } from '../../core';
+import { setTimeout as delay } from 'node:timers/promises';
+import { errorMessage, type Logger, type WorkItem, type WorkItemKind } from '../../core';
 
 /** Where work items of some kinds come from (instances → orchestrator/entity items, the activity queue). */
 export interface WorkSource {
@@ -116,8 +117,8 @@ export class WorkItemDispatcher {
         const item = await source.pull(controller.signal);
         if (item) this.offer(item);
       } catch (error) {
-        this.options.logger.error(`Taking work from ${source.name} failed: ${describe(error)}. Trying again in ${PULL_RETRY_MS} ms.`);
-        await pause(PULL_RETRY_MS, controller.signal);
+        this.options.logger.error(`Taking work from ${source.name} failed: ${errorMessage(error)}. Trying again in ${PULL_RETRY_MS} ms.`);
+        await delay(PULL_RETRY_MS, undefined, { signal: controller.signal }).catch(() => undefined);
       } finally {
         running.delete(pull);
         this.pump();
@@ -138,7 +139,7 @@ export class WorkItemDispatcher {
         const index = this.ready.indexOf(ready);
         if (index < 0) return;
         this.ready.splice(index, 1);
-        this.options.unclaimed(item).catch((error) => this.options.logger.error(`Giving back an unclaimed ${item.kind} work item failed: ${describe(error)}`));
+        this.options.unclaimed(item).catch((error) => this.options.logger.error(`Giving back an unclaimed ${item.kind} work item failed: ${errorMessage(error)}`));
       }, this.options.unclaimedHoldMs ?? UNCLAIMED_HOLD_MS),
     };
     ready.timer.unref();
@@ -156,19 +157,4 @@ export class WorkItemDispatcher {
     const index = this.waiters.indexOf(waiter);
     if (index >= 0) this.waiters.splice(index, 1);
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startCli, type CliProcess } from '../../support/cli-process';
+import { eventually } from '../../support/wait-for';
 
 export const APP_DIR = path.join(__dirname, '..', '..', 'fixtures', 'apps', 'http-api');
 
@@ -36,16 +37,7 @@ export async function call(url: string, init: RequestInit = {}): Promise<Answer>
   return { status: response.status, headers: response.headers, body };
 }
 
-/** Polls `probe` until it returns a defined value, bounded by `timeoutMs` of real time. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+export { eventually };
 
 /** Follows a status link until it answers 200 (the instance finished), returning that answer. */
 export function finished(statusUrl: string, init: RequestInit = {}): Promise<Answer> {

@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azurite';
+import { waitFor } from '../../support/wait-for';
 
 export const BACKENDS = (process.env.E2E_BACKENDS ?? 'memory,AzureStorage')
     .split(',')
@@ -208,16 +209,8 @@ export class SampleApp {
     }
 
     /** Repeats `probe` until it yields a value; fails after WAIT_MS with what was awaited, `detail` and the app's logs. */
-    async waitUntil<T>(what: string, probe: () => Promise<T | undefined>, detail: () => string = () => ''): Promise<T> {
-        const deadline = Date.now() + this.waitMs;
-        for (;;) {
-            const value = await probe();
-            if (value !== undefined) return value;
-            if (Date.now() > deadline) {
-                throw new Error(`Timed out after ${this.waitMs} ms waiting for ${what}. ${detail()}\n--- app output (${this.backend}) ---\n${this.logs()}`);
-            }
-            await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-        }
+    waitUntil<T>(what: string, probe: () => Promise<T | undefined>, detail: () => string = () => ''): Promise<T> {
+        return waitFor(what, probe, this.waitMs, POLL_MS, () => `${detail()}\n--- app output (${this.backend}) ---\n${this.logs()}`);
     }
 }
 
