@@ -53,7 +53,7 @@ export interface InstanceQuery {
   instanceIdPrefix?: string;
   createdFrom?: string;
   createdTo?: string;
-  statuses?: RuntimeStatus[];
+  statuses?: readonly RuntimeStatus[];
   /** Orchestrations only, entities only, or both (default: orchestrations). */
   kind?: 'orchestration' | 'entity' | 'all';
   pageSize?: number;
@@ -70,7 +70,7 @@ export interface PurgeFilter {
   createdFrom?: string;
   createdTo?: string;
   /** Only terminal statuses are purged; defaults to all terminal statuses. */
-  statuses?: RuntimeStatus[];
+  statuses?: readonly RuntimeStatus[];
 }
 
 export interface CreateInstanceOptions {
@@ -78,7 +78,7 @@ export interface CreateInstanceOptions {
    * Statuses an existing instance with the same id may have and still be replaced. An existing
    * instance in any other status makes createInstance throw InstanceExistsError.
    */
-  replaceableStatuses: RuntimeStatus[];
+  replaceableStatuses: readonly RuntimeStatus[];
 }
 
 export interface Backend {

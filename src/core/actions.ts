@@ -70,4 +70,3 @@ export type OrchestratorAction =
   | TerminateOrchestrationAction
   | SendEntityMessageAction;
 
-export type OrchestratorActionType = OrchestratorAction['type'];

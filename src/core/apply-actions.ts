@@ -12,7 +12,7 @@ import { isoTime } from './clock';
 import { customStatusProblem } from './custom-status';
 import type { EngineContext } from './engine-context';
 import { isEntityInstanceId } from './entity-id';
-import { endExecution } from './execution-completion';
+import { endExecution, subOrchestrationFailed } from './execution-completion';
 import { executionStartedEvent, releaseHeldLocks } from './execution-history';
 import type { FailureDetails } from './failure';
 import { inboundEvent, type ExecutionStartedEvent, type HistoryEvent, type TaskScheduledEvent } from './history';
@@ -39,7 +39,7 @@ class ActionApplier {
     this.added = [...episode.newEvents];
     this.messages = [...episode.messages];
     this.activities = [...episode.activities];
-    const start = executionStartedEvent([...episode.pastEvents, ...episode.newEvents]);
+    const start = executionStartedEvent(episode.pastEvents) ?? executionStartedEvent(episode.newEvents);
     if (!start) throw new RangeError(`The episode of '${episode.instanceId}' has no executionStarted event; it cannot be completed.`);
     this.start = start;
   }
@@ -146,10 +146,7 @@ class ActionApplier {
       (instanceId === this.episode.instanceId ? `Instance ID '${instanceId}' is the ID of the calling orchestration itself; choose another instance ID.` : undefined);
     if (problem) {
       const failureDetails: FailureDetails = { errorType: 'InvalidInstanceId', errorMessage: `Cannot start sub-orchestration '${action.name}': ${problem}` };
-      this.messages.push({
-        ...this.self,
-        event: inboundEvent({ type: 'subOrchestrationInstanceFailed', taskScheduledId: action.id, failureDetails }, this.timestamp),
-      });
+      this.messages.push(subOrchestrationFailed({ ...this.self, taskScheduledId: action.id }, failureDetails, this.timestamp));
       return;
     }
     const start = inboundEvent(
@@ -194,9 +191,7 @@ class ActionApplier {
   private continueAsNew(completion: CompleteOrchestrationAction, record: InstanceRecord): InstanceCommit {
     const { instanceId } = this.episode;
     const history = [...this.episode.pastEvents, ...this.added];
-    for (const unlock of releaseHeldLocks(instanceId, history)) {
-      this.messages.push({ instanceId: unlock.targetInstanceId, event: inboundEvent(unlock, this.timestamp) });
-    }
+    this.messages.push(...releaseHeldLocks(instanceId, history, this.timestamp));
     const executionId = this.context.newId();
     const version = completion.newVersion ?? this.start.version;
     const start = inboundEvent(

@@ -44,9 +44,7 @@ export function endExecution(record: InstanceRecord, history: readonly HistoryEv
   const parentNotice = notifyParent(record.instanceId, history, end, timestamp);
   if (parentNotice) messages.push(parentNotice);
   // specs/durable-functions-protocol.md §3.2, §9.12: locks die with the execution that holds them.
-  for (const unlock of releaseHeldLocks(record.instanceId, history)) {
-    messages.push({ instanceId: unlock.targetInstanceId, event: inboundEvent(unlock, timestamp) });
-  }
+  messages.push(...releaseHeldLocks(record.instanceId, history, timestamp));
   return { event, record: ended, messages };
 }
 
@@ -61,9 +59,18 @@ function notifyParent(instanceId: string, history: readonly HistoryEvent[], end:
       event: inboundEvent({ type: 'subOrchestrationInstanceCompleted', taskScheduledId: parent.taskScheduledId, result: end.result }, timestamp),
     };
   }
-  const failureDetails = end.failureDetails ?? describeEnd(instanceId, end);
+  return subOrchestrationFailed(parent, end.failureDetails ?? describeEnd(instanceId, end), timestamp);
+}
+
+/** Tells a parent execution that the sub-orchestration it created under `taskScheduledId` failed. */
+export function subOrchestrationFailed(
+  parent: { instanceId: string; executionId?: string; taskScheduledId: number },
+  failureDetails: FailureDetails,
+  timestamp: string,
+): OutboundMessage {
   return {
-    ...target,
+    instanceId: parent.instanceId,
+    executionId: parent.executionId || undefined,
     event: inboundEvent({ type: 'subOrchestrationInstanceFailed', taskScheduledId: parent.taskScheduledId, failureDetails }, timestamp),
   };
 }

@@ -1,7 +1,8 @@
 // Facts the engine reads off one execution's history: its start, which scheduled work already has its answer,
 // which sub-orchestrations are still running, which entity locks it holds.
 
-import type { EntityUnlockSentEvent, EventBody, ExecutionStartedEvent, HistoryEvent } from './history';
+import { inboundEvent, type EntityUnlockSentEvent, type ExecutionStartedEvent, type HistoryEvent } from './history';
+import type { OutboundMessage } from './messages';
 
 export function executionStartedEvent(history: readonly HistoryEvent[]): ExecutionStartedEvent | undefined {
   return history.find((event): event is ExecutionStartedEvent => event.type === 'executionStarted');
@@ -73,22 +74,28 @@ export function runningSubOrchestrations(history: readonly HistoryEvent[]): stri
  * The unlock messages that release every entity lock this execution holds: the lock sets whose grant arrived,
  * minus the entities it already unlocked (specs/durable-functions-protocol.md §3.2, §4.3 "Release").
  */
-export function releaseHeldLocks(instanceId: string, history: readonly HistoryEvent[]): EventBody<'entityUnlockSent'>[] {
+export function releaseHeldLocks(instanceId: string, history: readonly HistoryEvent[], timestamp: string): OutboundMessage[] {
   const granted = new Set<string>();
   const unlocked = new Set<string>();
   for (const event of history) {
     if (event.type === 'entityLockGranted') granted.add(event.criticalSectionId);
     if (event.type === 'entityUnlockSent') unlocked.add(unlockKey(event));
   }
-  const unlocks: EventBody<'entityUnlockSent'>[] = [];
+  const unlocks: OutboundMessage[] = [];
   for (const event of history) {
     if (event.type !== 'entityLockRequested' || !granted.has(event.criticalSectionId)) continue;
     for (const entity of event.lockSet) {
-      const unlock = { type: 'entityUnlockSent' as const, criticalSectionId: event.criticalSectionId, parentInstanceId: instanceId, targetInstanceId: entity };
-      if (!unlocked.has(unlockKey(unlock))) unlocks.push(unlock);
+      if (!unlocked.has(unlockKey({ criticalSectionId: event.criticalSectionId, targetInstanceId: entity }))) {
+        unlocks.push(unlockMessage(instanceId, event.criticalSectionId, entity, timestamp));
+      }
     }
   }
   return unlocks;
+}
+
+/** The message that hands one entity's lock, held by `instanceId` under a critical section, back to the entity. */
+export function unlockMessage(instanceId: string, criticalSectionId: string, entity: string, timestamp: string): OutboundMessage {
+  return { instanceId: entity, event: inboundEvent({ type: 'entityUnlockSent', criticalSectionId, parentInstanceId: instanceId, targetInstanceId: entity }, timestamp) };
 }
 
 /** The lock set an execution asked for under a critical section id, if it did. */

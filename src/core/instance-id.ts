@@ -12,7 +12,7 @@ export function newInstanceId(): string {
 export const MAX_INSTANCE_ID_LENGTH = 256;
 
 /** `/ \ # ?` and control characters (.NET `char.IsControl`: U+0000–U+001F and U+007F–U+009F). */
-export function hasInvalidIdCharacter(value: string): boolean {
+function hasInvalidIdCharacter(value: string): boolean {
   return /[/\\#?\u0000-\u001f\u007f-\u009f]/.test(value);
 }
 

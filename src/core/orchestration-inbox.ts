@@ -4,7 +4,7 @@
 
 import { isoTime } from './clock';
 import type { EngineContext } from './engine-context';
-import { endExecution } from './execution-completion';
+import { endExecution, subOrchestrationFailed } from './execution-completion';
 import {
   answeredResponses,
   executionStartedEvent,
@@ -12,6 +12,7 @@ import {
   requestedLockSet,
   responseKey,
   runningSubOrchestrations,
+  unlockMessage,
 } from './execution-history';
 import {
   inboundEvent,
@@ -161,14 +162,7 @@ class OrchestrationInbox {
     const errorMessage =
       `Cannot start sub-orchestration '${event.name}' with instance ID '${record.instanceId}': an instance with this ID is ` +
       `already ${record.status}. Use another instance ID, or one of an instance that has finished.`;
-    this.messages.push({
-      instanceId: parent.instanceId,
-      executionId: parent.executionId || undefined,
-      event: inboundEvent(
-        { type: 'subOrchestrationInstanceFailed', taskScheduledId: parent.taskScheduledId, failureDetails: { errorType: 'InstanceExists', errorMessage } },
-        this.timestamp,
-      ),
-    });
+    this.messages.push(subOrchestrationFailed(parent, { errorType: 'InstanceExists', errorMessage }, this.timestamp));
     this.discard(message, `it would replace the ${record.status} instance; the parent '${parent.instanceId}' was told its sub-orchestration failed`, 'warn');
   }
 
@@ -219,9 +213,10 @@ class OrchestrationInbox {
   /** specs/durable-functions-protocol.md §9.12: no orchestrator call; the reason becomes the output. */
   private terminate(event: ExecutionTerminatedEvent, record: InstanceRecord): void {
     this.added.push(event);
-    const ended = endExecution(record, this.execution, { status: 'Terminated', result: event.input, eventId: -1 }, this.timestamp);
+    const execution = this.execution;
+    const ended = endExecution(record, execution, { status: 'Terminated', result: event.input, eventId: -1 }, this.timestamp);
     if (event.recurse) {
-      for (const child of runningSubOrchestrations(this.execution)) {
+      for (const child of runningSubOrchestrations(execution)) {
         this.messages.push({ instanceId: child, event: inboundEvent({ type: 'executionTerminated', input: event.input, recurse: true }, this.timestamp) });
       }
     }
@@ -282,10 +277,7 @@ class OrchestrationInbox {
   private releaseLateLock(message: InboxEntry, event: EntityLockGrantedEvent): void {
     const lockSet = requestedLockSet(this.execution, event.criticalSectionId);
     if (!lockSet) return this.discard(message, 'its lock request is not in the history', 'warn');
-    for (const entity of lockSet) {
-      const unlock = { type: 'entityUnlockSent' as const, criticalSectionId: event.criticalSectionId, parentInstanceId: this.batch.instanceId, targetInstanceId: entity };
-      this.messages.push({ instanceId: entity, event: inboundEvent(unlock, this.timestamp) });
-    }
+    for (const entity of lockSet) this.messages.push(unlockMessage(this.batch.instanceId, event.criticalSectionId, entity, this.timestamp));
     this.context.logger.info(`Released entity locks ${lockSet.join(', ')} granted to '${this.batch.instanceId}' after it had finished.`);
   }
 

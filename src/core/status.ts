@@ -33,3 +33,5 @@ export function isRuntimeStatus(value: string): value is RuntimeStatus {
 export function isTerminal(status: RuntimeStatus): boolean {
   return status === 'Completed' || status === 'Failed' || status === 'Terminated' || status === 'Canceled';
 }
+
+export const TERMINAL_STATUSES: readonly RuntimeStatus[] = RUNTIME_STATUSES.filter(isTerminal);

@@ -61,7 +61,7 @@ export interface OrchestrationQuery {
   instanceIdPrefix?: string;
   createdFrom?: string;
   createdTo?: string;
-  statuses?: RuntimeStatus[];
+  statuses?: readonly RuntimeStatus[];
   pageSize?: number;
   continuationToken?: string;
 }
@@ -84,7 +84,7 @@ export interface Page<T> {
 export interface PurgeInstancesFilter {
   createdFrom?: string;
   createdTo?: string;
-  statuses?: RuntimeStatus[];
+  statuses?: readonly RuntimeStatus[];
 }
 
 export interface TaskHubClient {

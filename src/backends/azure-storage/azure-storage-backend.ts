@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   isTerminal,
-  RUNTIME_STATUSES,
+  TERMINAL_STATUSES,
   silentLogger,
   systemClock,
   type ActivityTask,
@@ -276,7 +276,7 @@ export class AzureStorageBackend implements Backend {
   }
 
   async purgeInstances(filter: PurgeFilter): Promise<number> {
-    const statuses = filter.statuses?.filter(isTerminal) ?? RUNTIME_STATUSES.filter(isTerminal);
+    const statuses = filter.statuses?.filter(isTerminal) ?? TERMINAL_STATUSES;
     if (statuses.length === 0) return 0;
     const { instances } = await this.instanceStore.query({ createdFrom: filter.createdFrom, createdTo: filter.createdTo, statuses, kind: 'all' });
     let purged = 0;

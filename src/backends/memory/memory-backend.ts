@@ -6,7 +6,7 @@
 // ManualClock a time skip would otherwise break a long invocation. A lock ends only by complete, abandon, or
 // when the instance is purged or replaced (its holder then gets LockLostError).
 
-import { isTerminal, RUNTIME_STATUSES, systemClock } from '../../core';
+import { isTerminal, systemClock, TERMINAL_STATUSES } from '../../core';
 import type { ActivityTask, Clock, HistoryEvent, InstanceRecord, OutboundMessage, TaskMessage } from '../../core';
 import type {
   ActivityWorkItemLease,
@@ -136,7 +136,7 @@ export class MemoryBackend implements Backend {
   }
 
   async purgeInstances(filter: PurgeFilter): Promise<number> {
-    const statuses = (filter.statuses ?? RUNTIME_STATUSES).filter(isTerminal);
+    const statuses = filter.statuses?.filter(isTerminal) ?? TERMINAL_STATUSES;
     const doomed = this.records().filter((record) => matchesQuery(record, { ...filter, statuses, kind: 'all' }));
     for (const record of doomed) await this.purgeInstance(record.instanceId);
     return doomed.length;
@@ -224,7 +224,7 @@ export class MemoryBackend implements Backend {
     if (this.locks.size > 0) return false;
     const now = this.clock.now();
     for (const activity of this.activities.values()) if (activity.lockToken || activity.visibleAt <= now) return false;
-    for (const id of this.busy) if (this.entries.get(id)!.inbox.some((m) => !m.held && m.visibleAt <= now)) return false;
+    for (const id of this.busy) if (hasVisibleMessage(this.entries.get(id)!, now)) return false;
     return true;
   }
 
@@ -252,7 +252,7 @@ export class MemoryBackend implements Backend {
     const now = this.clock.now();
     for (const instanceId of this.busy) {
       const entry = this.entries.get(instanceId)!;
-      if (entry.lock || !entry.inbox.some((m) => !m.held && m.visibleAt <= now)) continue;
+      if (entry.lock || !hasVisibleMessage(entry, now)) continue;
       const messages = entry.inbox.filter((m) => m.held || m.visibleAt <= now);
       const token = this.newId('lock');
       entry.lock = { token, messageIds: new Set(messages.map((m) => m.messageId)) };
@@ -375,4 +375,9 @@ export class MemoryBackend implements Backend {
   private newId(kind: string): string {
     return `${kind}-${++this.lastId}`;
   }
+}
+
+/** A message not yet handed out whose time has come. */
+function hasVisibleMessage(entry: InstanceEntry, now: number): boolean {
+  return entry.inbox.some((m) => !m.held && m.visibleAt <= now);
 }

@@ -15,7 +15,6 @@ import {
   processInbox,
   type ActivityResult,
   type ActivityWorkItem,
-  type Clock,
   type EngineContext,
   type EntityBatch,
   type EntityBatchResult,
@@ -38,17 +37,18 @@ type HeldWorkItem =
 
 export interface EngineWorkSourceOptions {
   backend: Backend;
-  clock: Clock;
   logger: Logger;
   /** Fresh context for each step of the engine's rules (time, ids, batch size). */
   context(): EngineContext;
   /** Told after each commit the engine made for an instance (waitForCompletion listens). */
   committed(instanceId: string): void;
-  maxPullsPerSource?: number;
 }
 
+/** Backend pulls in flight per source at most, however many callers wait. */
+const MAX_PULLS_PER_SOURCE = 4;
+
 /** Backoff for work given back by a worker: 1 s, 2 s, 4 s … up to a minute, by how often it was handed out. */
-export function abandonDelayMs(dequeueCount: number): number {
+function abandonDelayMs(dequeueCount: number): number {
   return Math.min(2 ** Math.max(0, dequeueCount - 1), 60) * 1000;
 }
 
@@ -69,7 +69,7 @@ export class EngineWorkSource {
     };
     this.dispatcher = new WorkItemDispatcher({
       sources: [instances, activities],
-      maxPullsPerSource: options.maxPullsPerSource ?? 4,
+      maxPullsPerSource: MAX_PULLS_PER_SOURCE,
       unclaimed: (item) => this.giveBack(item.completionToken, 0),
       logger: options.logger,
     });
@@ -99,7 +99,7 @@ export class EngineWorkSource {
     if (result.taskId !== taskScheduledId) {
       this.options.logger.warn(`The result of activity '${lease.task.event.name}' names task ${result.taskId}; it answers task ${taskScheduledId}.`);
     }
-    const timestamp = isoTime(this.options.clock.now());
+    const timestamp = isoTime(this.options.context().now);
     const event = result.failureDetails
       ? inboundEvent({ type: 'taskFailed', taskScheduledId, failureDetails: result.failureDetails }, timestamp)
       : inboundEvent({ type: 'taskCompleted', taskScheduledId, result: result.result }, timestamp);

@@ -5,7 +5,7 @@
 
 import {
   DEFAULT_MAX_ENTITY_BATCH_SIZE,
-  RUNTIME_STATUSES,
+  TERMINAL_STATUSES,
   inboundEvent,
   instanceIdProblem,
   isEntityInstanceId,
@@ -54,7 +54,6 @@ export interface LocalTaskHubOptions {
   maxEntityBatchSize?: number;
 }
 
-const FINISHED_STATUSES = RUNTIME_STATUSES.filter(isTerminal);
 
 /** waitForCompletion re-reads storage at least this often (real ms), for commits made by other processes. */
 const COMPLETION_POLL_MS = 1000;
@@ -77,7 +76,6 @@ export class LocalTaskHub implements TaskHub {
     this.maxEntityBatchSize = options.maxEntityBatchSize ?? DEFAULT_MAX_ENTITY_BATCH_SIZE;
     this.work = new EngineWorkSource({
       backend: this.backend,
-      clock: this.clock,
       logger: this.logger,
       context: () => this.engineContext(),
       committed: (instanceId) => this.changes.notify(instanceId),
@@ -142,7 +140,7 @@ export class LocalTaskHub implements TaskHub {
       },
       createdAt,
     );
-    await this.backend.createInstance(record, { instanceId, event: start, visibleAt: scheduledStartAt ? scheduled : undefined }, { replaceableStatuses: FINISHED_STATUSES });
+    await this.backend.createInstance(record, { instanceId, event: start, visibleAt: scheduledStartAt ? scheduled : undefined }, { replaceableStatuses: TERMINAL_STATUSES });
     return instanceId;
   }
 
@@ -194,8 +192,9 @@ export class LocalTaskHub implements TaskHub {
   }
 
   async purge(instanceId: string): Promise<number> {
+    if (isEntityInstanceId(instanceId)) return 0;
     const record = await this.backend.getInstance(instanceId);
-    if (!record || isEntityInstanceId(instanceId)) return 0;
+    if (!record) return 0;
     if (!isTerminal(record.status)) throw new InvalidInstanceStateError(instanceId, record.status, 'purge');
     return (await this.backend.purgeInstance(instanceId)) ? 1 : 0;
   }
