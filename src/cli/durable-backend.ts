@@ -8,7 +8,7 @@ import type { Logger } from '../core';
 import type { Backend } from '../backends';
 import { MemoryBackend } from '../backends/memory';
 import { createAzureStorageBackend, ensureDevelopmentStorageFor, resolveTaskHubName, type AppSettings } from '../backends/azure-storage';
-import type { FunctionApp } from '../functions-host';
+import { nativeEnv, type FunctionApp } from '../functions-host';
 import { storageProviderTypeOf, type DurableTaskOptions, type StorageProviderType } from '../worker';
 import { UsageError } from './arguments';
 
@@ -41,7 +41,8 @@ export async function openDurableBackend(options: {
   logger: Logger;
 }): Promise<DurableBackend> {
   const { app, durableTask, logger } = options;
-  const settings = process.env as AppSettings;
+  // The environment the app's settings were loaded into: Node's own, which under jest is not the test's process.env.
+  const settings = nativeEnv as AppSettings;
   const type = options.choice ?? durableTask.storageProvider.type;
   const hubName = resolveTaskHubName(durableTask.hubName, settings);
   switch (type) {

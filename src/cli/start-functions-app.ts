@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 import { silentLogger, type Logger } from '../core';
-import { FunctionsHost, loadFunctionApp, readLocalSettings, type FunctionApp } from '../functions-host';
+import { FunctionsHost, loadFunctionApp, type FunctionApp, type LocalSettings } from '../functions-host';
 import type { StorageProviderType } from '../worker';
 import { createHostExtensions } from './host-extensions';
 
@@ -29,9 +29,9 @@ export async function startFunctionsApp(options: StartFunctionsAppOptions): Prom
   if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 1 && options.port <= 65535)) {
     throw new RangeError(`The port must be a whole number from 1 to 65535, but is ${options.port}.`);
   }
-  const settings = await readLocalSettings(appDir);
-  const port = options.port ?? settings.host.localHttpPort ?? DEFAULT_PORT;
-  const app = await loadFunctionApp({ appDir, logger, port });
+  const portFor = (settings: LocalSettings) => options.port ?? settings.host.localHttpPort ?? DEFAULT_PORT;
+  const app = await loadFunctionApp({ appDir, logger, port: portFor });
+  const port = portFor(app.settings);
   options.onAppLoaded?.(app);
   const requireKeys = options.requireKeys === true;
   const host = new FunctionsHost({

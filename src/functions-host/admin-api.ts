@@ -3,6 +3,7 @@
 // `POST /admin/functions/{name}` to run a non-HTTP function with `{"input": "..."}` (202, runs in the background).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HOST_VERSION, type RegisteredFunction } from './core-api';
 import type { FunctionApp } from './function-app';
 import { readBody } from './http-messages';
 import type { RouteTable } from './route-table';
@@ -19,8 +20,6 @@ export interface AdminContext {
   invokeInBackground(functionName: string, input: string): void;
 }
 
-const HOST_VERSION = '4.1040.0';
-
 /** Answers a request under /admin (auth already checked). */
 export async function handleAdminRequest(context: AdminContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const path = url.pathname.replace(/\/+$/, '').toLowerCase();
@@ -33,13 +32,13 @@ export async function handleAdminRequest(context: AdminContext, req: IncomingMes
     return;
   }
   if (path === '/admin/functions' && method === 'GET') {
-    return json(res, 200, context.app.functions.map((fn) => describe(context, fn.name)));
+    return json(res, 200, context.app.functions.map((fn) => describe(context, fn)));
   }
   const functionMatch = /^\/admin\/functions\/([^/]+)$/.exec(url.pathname.replace(/\/+$/, ''));
   if (functionMatch) {
     const fn = context.app.getFunction(decodeURIComponent(functionMatch[1]));
     if (!fn) return json(res, 404, { error: `The app has no function named '${decodeURIComponent(functionMatch[1])}'.` });
-    if (method === 'GET') return json(res, 200, describe(context, fn.name));
+    if (method === 'GET') return json(res, 200, describe(context, fn));
     if (method === 'POST') {
       if (fn.triggerType.toLowerCase() === 'httptrigger') {
         return json(res, 400, { error: `'${fn.name}' is an HTTP function; call its URL instead.` });
@@ -66,8 +65,7 @@ function parseInvocationBody(body: Buffer): string | undefined {
   }
 }
 
-function describe(context: AdminContext, name: string) {
-  const fn = context.app.getFunction(name)!;
+function describe(context: AdminContext, fn: RegisteredFunction) {
   const route = context.routes.routes.find((r) => r.fn === fn);
   return {
     name: fn.name,

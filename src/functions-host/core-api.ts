@@ -16,6 +16,9 @@ import { FunctionRegistrationError } from './errors';
 import { nativeModule } from './native-runtime';
 import { processWide } from './process-wide-state';
 
+/** The Functions host version we answer as (`hostVersion`, GET /admin/host/status). */
+export const HOST_VERSION = '4.1040.0';
+
 export interface BindingInfo {
   type: string;
   direction: 'in' | 'out' | 'inout';
@@ -76,7 +79,7 @@ export class CoreApi {
   constructor(private readonly systemLog: (level: RpcLogLevel, category: RpcLogCategory, message: string) => void) {}
 
   get hostVersion(): string {
-    return '4.1040.0';
+    return HOST_VERSION;
   }
 
   registerFunction = (metadata: FunctionMetadata, callback: FunctionCallback): Disposable => {

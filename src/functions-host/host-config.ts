@@ -4,14 +4,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HostConfigError } from './errors';
+import { stripBom } from './local-settings';
 import { parseTimeSpan } from '../core';
 
 export interface HostConfig {
   /** Absolute path of host.json, for messages. */
   readonly source: string;
   readonly exists: boolean;
-  /** The whole document after overrides and substitution. */
-  readonly raw: Readonly<Record<string, unknown>>;
   /** `extensions.http.routePrefix`, default "api"; "" removes the prefix (specs/functions-host.md §9). */
   readonly routePrefix: string;
   /** `functionTimeout` in ms; undefined when unbounded ("-1"). Default 30 minutes, as on dedicated plans. */
@@ -44,7 +43,7 @@ export function parseHostConfig(text: string | undefined, source: string, env: N
   if (text !== undefined) {
     let json: unknown;
     try {
-      json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+      json = JSON.parse(stripBom(text));
     } catch (error) {
       throw new HostConfigError(`${source}: is not valid JSON (${(error as Error).message}). Fix the file; see https://learn.microsoft.com/azure/azure-functions/functions-host-json.`);
     }
@@ -80,7 +79,6 @@ function buildHostConfig(raw: Record<string, unknown>, source: string, exists: b
   return {
     source,
     exists,
-    raw,
     routePrefix: routePrefix.replace(/^\/+|\/+$/g, ''),
     functionTimeoutMs: functionTimeout(get('functionTimeout'), source),
     durableTask: durableTask as Record<string, unknown> | undefined,

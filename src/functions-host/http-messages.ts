@@ -30,15 +30,19 @@ export function requestHeaders(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
+/** The query as the worker sees it: repeated keys joined with "," (§7). Any key is allowed, `constructor` too. */
+export function requestQuery(url: URL): Record<string, string> {
+  const query = new Map<string, string>();
+  for (const [key, value] of url.searchParams) query.set(key, query.has(key) ? `${query.get(key)},${value}` : value);
+  return Object.fromEntries(query);
+}
+
 export function toRpcHttpRequest(req: IncomingMessage, url: URL, params: Record<string, string>, body: Buffer): RpcHttpData {
-  const query: Record<string, string[]> = {};
-  for (const [key, value] of url.searchParams) (query[key] ??= []).push(value);
   return {
     method: req.method ?? 'GET',
     url: url.href,
     nullableHeaders: nullable(requestHeaders(req)),
-    // Repeated query keys are joined with "," (§7).
-    nullableQuery: nullable(Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v.join(',')]))),
+    nullableQuery: nullable(requestQuery(url)),
     nullableParams: nullable(params),
     ...(body.length > 0 ? { body: { bytes: body } } : {}),
   };

@@ -4,7 +4,7 @@
 
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { FunctionApp } from './function-app';
-import { HOP_BY_HOP_HEADERS, requestHeaders } from './http-messages';
+import { HOP_BY_HOP_HEADERS, requestHeaders, requestQuery } from './http-messages';
 import type { RouteMatch } from './route-table';
 
 export interface StreamingInvocation {
@@ -20,12 +20,10 @@ export interface StreamingInvocation {
 /** Resolves when the client's response is complete; rejects with the invocation's error if nothing was sent yet. */
 export function invokeStreaming({ app, match, req, res, url, invocationId, agent }: StreamingInvocation): Promise<void> {
   const { fn } = match.route;
-  const query: Record<string, string> = {};
-  for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
   // The library reads headers and route params from trigger metadata, not from the proxied request (§10).
   const triggerMetadata = {
     Headers: { json: JSON.stringify(requestHeaders(req)) },
-    Query: { json: JSON.stringify(query) },
+    Query: { json: JSON.stringify(requestQuery(url)) },
     ...Object.fromEntries(Object.entries(match.params).map(([name, value]) => [name, { string: value }])),
   };
 

@@ -8,9 +8,9 @@ export type { RpcHttpData, RpcTypedData, RpcHttpCookie, RpcInvocationResponse } 
 export { FunctionsHost, type FunctionsHostOptions, type HostExtension } from './functions-host';
 export type { HostState } from './admin-api';
 export type { HostConfig } from './host-config';
-export { readLocalSettings, type LocalSettings } from './local-settings';
+export type { LocalSettings } from './local-settings';
 export { keysFile, type FunctionKeys } from './function-keys';
-export { appGlobal } from './native-runtime';
+export { appGlobal, nativeEnv } from './native-runtime';
 export { parseNcrontab, NcrontabError, type CronSchedule } from './ncrontab';
 export {
   FunctionsHostError,

@@ -9,15 +9,18 @@ import { freshModuleScope, loadEntryPoint, readAppPackage, resolveEntryPoints } 
 import { AppLoadError } from './errors';
 import { LoadedFunctionApp, writeLog, type FunctionApp } from './function-app';
 import { readHostConfig } from './host-config';
-import { applyLocalSettings, readLocalSettings } from './local-settings';
+import { applyLocalSettings, readLocalSettings, type LocalSettings } from './local-settings';
 import { nativeEnv } from './native-runtime';
 import { processWide } from './process-wide-state';
 
 export interface LoadFunctionAppOptions {
   appDir: string;
   logger?: Logger;
-  /** The HTTP port the app will be served on; sets WEBSITE_HOSTNAME, which durable-functions uses for its URLs (§12). */
-  port?: number;
+  /**
+   * The HTTP port the app will be served on, or how to choose it from local.settings.json; sets WEBSITE_HOSTNAME,
+   * which durable-functions uses for its URLs (§12).
+   */
+  port?: number | ((settings: LocalSettings) => number);
 }
 
 /** The worker's default capabilities (§5 step 5). */
@@ -53,7 +56,8 @@ async function loadNow(options: LoadFunctionAppOptions): Promise<LoadedFunctionA
   const settings = await readLocalSettings(appDir);
   applyLocalSettings(settings, env, processWide.settingsSetByHost, logger);
   // func sets these for every app (§5 step 1).
-  if (options.port !== undefined) env.WEBSITE_HOSTNAME = `localhost:${options.port}`;
+  const port = typeof options.port === 'function' ? options.port(settings) : options.port;
+  if (port !== undefined) env.WEBSITE_HOSTNAME = `localhost:${port}`;
   env.AzureWebJobsScriptRoot = appDir;
   env.AZURE_FUNCTIONS_ENVIRONMENT = 'Development';
   env.FUNCTIONS_WORKER_RUNTIME ??= 'node';

@@ -101,7 +101,8 @@ export function applyLocalSettings(settings: LocalSettings, env: NodeJS.ProcessE
   for (const [key, value] of Object.entries(settings.connectionStrings)) apply(`ConnectionStrings:${key}`, value);
 }
 
-function stripBom(text: string): string {
+/** A UTF-8 byte-order mark is allowed at the start of JSON files, as .NET reads them. */
+export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 

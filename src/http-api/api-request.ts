@@ -81,8 +81,9 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<string
 }
 
 /** True for `application/json`, with or without parameters such as `; charset=utf-8`. */
-export function isJsonContentType(contentType: string | undefined): boolean {
-  return contentType?.split(';')[0].trim().toLowerCase() === 'application/json';
+export function isJsonContentType(contentType: string | string[] | undefined): boolean {
+  const first = Array.isArray(contentType) ? contentType[0] : contentType;
+  return first?.split(';')[0].trim().toLowerCase() === 'application/json';
 }
 
 /** The body as serialized JSON for storage: undefined when empty, the trimmed text when it parses. */

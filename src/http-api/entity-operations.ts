@@ -56,8 +56,7 @@ export async function signalEntity(ctx: ApiContext, req: ApiRequest, name: strin
   const body = await req.body();
   let input: string | undefined;
   if (body.length > 0) {
-    const contentType = req.headers['content-type'];
-    if (isJsonContentType(Array.isArray(contentType) ? contentType[0] : contentType)) {
+    if (isJsonContentType(req.headers['content-type'])) {
       input = jsonInput(body, (reason) => `Could not parse JSON content: ${reason}`);
     } else {
       input = JSON.stringify(body);

@@ -106,7 +106,7 @@ export async function raiseEvent(ctx: ApiContext, req: ApiRequest, instanceId: s
   const state = await ctx.hub.getOrchestration(instanceId);
   if (!state) return notFound(instanceId);
   if (isTerminal(state.status)) return gone(instanceId, state.status, 'sent events');
-  if (!isJsonContentType(firstHeader(req.headers['content-type']))) {
+  if (!isJsonContentType(req.headers['content-type'])) {
     throw badRequest('Only application/json request content is supported; send the event data as JSON with Content-Type: application/json.');
   }
   const input = jsonInput(await req.body(), (reason) => `Invalid JSON content: ${reason}`);
@@ -121,8 +121,4 @@ export async function raiseEvent(ctx: ApiContext, req: ApiRequest, instanceId: s
 
 function finished(status: string): boolean {
   return isRuntimeStatus(status) && isTerminal(status);
-}
-
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

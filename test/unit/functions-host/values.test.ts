@@ -1,6 +1,6 @@
 // Small protocol rules: RpcTypedData, Set-Cookie serialization (specs/functions-host.md §7, §8).
 import { decodeTypedData, encodeTypedData } from '../../../src/functions-host/typed-data';
-import { serializeCookie } from '../../../src/functions-host/http-messages';
+import { requestQuery, serializeCookie } from '../../../src/functions-host/http-messages';
 
 describe('RpcTypedData', () => {
   test('values travel as JSON, so a string stays a string even when it looks like JSON (§7)', () => {
@@ -45,5 +45,15 @@ describe('Set-Cookie', () => {
   test("sameSite 'none' means not set; 'explicitNone' means SameSite=None (§8)", () => {
     expect(serializeCookie({ name: 'a', value: '1', sameSite: 'none' })).toBe('a=1');
     expect(serializeCookie({ name: 'a', value: '1', sameSite: 'explicitNone' })).toBe('a=1; samesite=none');
+  });
+});
+
+describe('request query', () => {
+  test('repeated keys are joined with "," (§7)', () => {
+    expect(requestQuery(new URL('http://h/api/x?a=1&b=2&a=3'))).toEqual({ a: '1,3', b: '2' });
+  });
+
+  test('keys named like Object.prototype members are plain keys', () => {
+    expect(requestQuery(new URL('http://h/api/x?constructor=1&toString=2&toString=3'))).toEqual({ constructor: '1', toString: '2,3' });
   });
 });
