@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Logger } from '../core';
 import type { Backend } from '../backends';
 import { MemoryBackend } from '../backends/memory';
-import { createAzureStorageBackend, ensureDevelopmentStorageFor, resolveTaskHubName, type AppSettings } from '../backends/azure-storage';
+import { connectionNameOf, createAzureStorageBackend, ensureDevelopmentStorageFor, resolveTaskHubName, type AppSettings } from '../backends/azure-storage';
 import { nativeEnv, type FunctionApp } from '../functions-host';
 import { storageProviderTypeOf, type DurableTaskOptions, type StorageProviderType } from '../worker';
 import { UsageError } from './arguments';
@@ -60,7 +60,7 @@ export async function openDurableBackend(options: {
       try {
         const backend = createAzureStorageBackend({ settings, durableTask: hostSettings, hubName, logger });
         const where = !azurite
-          ? `the storage account of the '${durableTask.storageProvider.connectionName ?? 'AzureWebJobsStorage'}' setting`
+          ? `the storage account of the '${connectionNameOf(hostSettings.storageProvider)}' setting`
           : azurite.startedHere
             ? `the bundled Azurite, data in ${path.join(app.appDir, '.azurite')}`
             : `the Azurite already running on port ${azurite.ports.blob}`;

@@ -265,6 +265,20 @@ export class AzureStorageBackend implements Backend {
 
   async purgeInstance(instanceId: string): Promise<boolean> {
     if (!(await this.instanceStore.get(instanceId))) return false;
+    await this.purge(instanceId);
+    return true;
+  }
+
+  async purgeInstances(filter: PurgeFilter): Promise<number> {
+    const statuses = filter.statuses?.filter(isTerminal) ?? TERMINAL_STATUSES;
+    if (statuses.length === 0) return 0;
+    // The query has just read the rows: purge them without reading each again.
+    const { instances } = await this.instanceStore.query({ createdFrom: filter.createdFrom, createdTo: filter.createdTo, statuses, kind: 'all' });
+    for (const record of instances) await this.purge(record.instanceId);
+    return instances.length;
+  }
+
+  private async purge(instanceId: string): Promise<void> {
     // A6.2: history, then blobs, then the Instances row.
     await this.historyStore.delete(instanceId);
     await this.payloads.deleteInstanceBlobs(instanceId);
@@ -272,16 +286,6 @@ export class AzureStorageBackend implements Backend {
     this.cache.delete(instanceId);
     this.rememberPurge(instanceId);
     await this.worker?.dispatcher.discard(instanceId);
-    return true;
-  }
-
-  async purgeInstances(filter: PurgeFilter): Promise<number> {
-    const statuses = filter.statuses?.filter(isTerminal) ?? TERMINAL_STATUSES;
-    if (statuses.length === 0) return 0;
-    const { instances } = await this.instanceStore.query({ createdFrom: filter.createdFrom, createdTo: filter.createdTo, statuses, kind: 'all' });
-    let purged = 0;
-    for (const record of instances) if (await this.purgeInstance(record.instanceId)) purged++;
-    return purged;
   }
 
   // --- Instance work items
@@ -436,13 +440,15 @@ export class AzureStorageBackend implements Backend {
       this.release(batch.token, []);
       return undefined;
     }
-    accepted.sort((a, b) => batch.messages.indexOf(a) - batch.messages.indexOf(b));
-    this.held.set(batch.token, { batch, state, messages: new Map(accepted.map((m) => [m.messageId, m])) });
+    // Admission ran concurrently: hand the accepted messages over in the order they were received.
+    const admitted = new Set(accepted);
+    const inOrder = batch.messages.filter((m) => admitted.has(m));
+    this.held.set(batch.token, { batch, state, messages: new Map(inOrder.map((m) => [m.messageId, m])) });
     return {
       instanceId: batch.instanceId,
       instance: state.record,
       history,
-      messages: accepted.map((m): InboxMessage => ({ ...m.data!.message, messageId: m.messageId, dequeueCount: m.dequeueCount })),
+      messages: inOrder.map((m): InboxMessage => ({ ...m.data!.message, messageId: m.messageId, dequeueCount: m.dequeueCount })),
       lockToken: batch.token,
     };
   }

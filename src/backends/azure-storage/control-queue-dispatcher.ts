@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../core';
-import { PollingBackoff, sleep } from './polling-backoff';
+import { PollingBackoff, sleep, sleepUntilWoken } from './polling-backoff';
 import { describeStorageFailure } from './storage-errors';
 import type { ReceivedMessage, TaskHubQueue } from './task-hub-queue';
 import type { VisibilityKeeper } from './visibility-keeper';
@@ -103,9 +103,6 @@ export class ControlQueueDispatcher {
     }
   }
 
-  owns(partition: number): boolean {
-    return this.owned.has(partition);
-  }
 
   /** There is a new message on this partition's queue (sent by this process): poll now. */
   nudge(partition: number): void {
@@ -120,9 +117,7 @@ export class ControlQueueDispatcher {
       if (batch) return batch;
       const remaining = deadline - Date.now();
       if (this.stopped || signal?.aborted || remaining <= 0) return undefined;
-      await sleep(remaining, signal, (wake) => {
-        this.waiters.add(wake);
-      });
+      await sleepUntilWoken(this.waiters, remaining, signal);
     }
   }
 

@@ -57,11 +57,6 @@ export interface EncodedEntityEvent {
 export function encodeEntityEvent(event: EntityEvent): EncodedEntityEvent {
   switch (event.type) {
     case 'entityOperationSignaled':
-      return {
-        name: operationEventName(event.scheduledTime),
-        input: JSON.stringify(requestOf(event)),
-        target: event.targetInstanceId,
-      };
     case 'entityOperationCalled':
       return {
         name: operationEventName(event.scheduledTime),

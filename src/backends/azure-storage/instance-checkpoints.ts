@@ -93,9 +93,6 @@ export class InstanceCheckpoints {
     }
   }
 
-  forget(instanceId: string): void {
-    this.cache.delete(instanceId);
-  }
 
   /**
    * A worker that died between writing history and writing the Instances row left the row behind its history:

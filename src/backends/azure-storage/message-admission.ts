@@ -3,7 +3,7 @@
 // arrive before the state it refers to is visible. Such a message is deferred (made visible again a little
 // later) or, when it can never become valid, discarded (specs/backends.md A8.1, A8.3).
 
-import type { HistoryEvent, InstanceRecord, TaskMessage } from '../../core';
+import { requestKey, responseKey, type HistoryEvent, type InstanceRecord, type TaskMessage } from '../../core';
 
 export type Admission = { verdict: 'accept' } | { verdict: 'defer' | 'discard'; reason: string };
 
@@ -36,16 +36,16 @@ export function admitMessage(message: TaskMessage, context: AdmissionContext): A
     return { verdict: 'discard', reason: 'it was sent before the instance was purged' };
   }
   if (event.type === 'executionStarted' && context.fromClient) return admitClientStart(event.orchestrationInstance.executionId, event.timestamp, context);
-  const reference = responseReference(event);
-  if (reference === undefined) return ACCEPT;
+  const key = responseKey(event);
+  if (key === undefined) return ACCEPT;
   // A response for an older execution is the engine's to drop.
   if (message.executionId && context.record && message.executionId !== context.record.executionId) return ACCEPT;
-  if (context.history.some((past) => answers(past, reference))) return ACCEPT;
+  if (context.history.some((past) => requestKey(past) === key || sentAsEvent(past, key))) return ACCEPT;
   if (context.history.length === 0 && context.dequeueCount > OUT_OF_ORDER_GRACE_DEQUEUES) return ACCEPT;
   if (context.dequeueCount >= context.maxDequeueCount) {
-    return { verdict: 'discard', reason: `its request (${describe(reference)}) never appeared in the history` };
+    return { verdict: 'discard', reason: `its request (${key}) never appeared in the history` };
   }
-  return { verdict: 'defer', reason: `its request (${describe(reference)}) is not in the committed history yet` };
+  return { verdict: 'defer', reason: `its request (${key}) is not in the committed history yet` };
 }
 
 /**
@@ -64,50 +64,10 @@ function admitClientStart(executionId: string, sentAt: string, context: Admissio
   return { verdict: 'defer', reason: `the Instances row of execution ${executionId} is not written yet` };
 }
 
-type Reference = { kind: 'eventId'; id: number } | { kind: 'request'; id: string };
-
-/** What a response message answers: the event id of the scheduling event, or an entity request id. */
-function responseReference(event: HistoryEvent): Reference | undefined {
-  switch (event.type) {
-    case 'taskCompleted':
-    case 'taskFailed':
-    case 'subOrchestrationInstanceCompleted':
-    case 'subOrchestrationInstanceFailed':
-      return { kind: 'eventId', id: event.taskScheduledId };
-    case 'timerFired':
-      return { kind: 'eventId', id: event.timerId };
-    case 'entityOperationCompleted':
-    case 'entityOperationFailed':
-      return { kind: 'request', id: event.requestId };
-    case 'entityLockGranted':
-      return { kind: 'request', id: event.criticalSectionId };
-    default:
-      return undefined;
-  }
-}
-
-function answers(past: HistoryEvent, reference: Reference): boolean {
-  if (reference.kind === 'eventId') {
-    return (
-      past.eventId === reference.id &&
-      (past.type === 'taskScheduled' || past.type === 'subOrchestrationInstanceCreated' || past.type === 'timerCreated')
-    );
-  }
-  switch (past.type) {
-    case 'entityOperationCalled':
-      return past.requestId === reference.id;
-    case 'entityLockRequested':
-      return past.criticalSectionId === reference.id;
-    case 'eventSent':
-      // DF records entity calls as EventSent whose input carries the request id.
-      return past.input?.includes(reference.id) ?? false;
-    default:
-      return false;
-  }
-}
-
-function describe(reference: Reference): string {
-  return reference.kind === 'eventId' ? `event ${reference.id}` : `request ${reference.id}`;
+/** DF records entity calls and lock requests as EventSent whose input carries the request id. */
+function sentAsEvent(past: HistoryEvent, key: string): boolean {
+  if (past.type !== 'eventSent' || !(key.startsWith('request:') || key.startsWith('lock:'))) return false;
+  return past.input?.includes(key.slice(key.indexOf(':') + 1)) ?? false;
 }
 
 /** A8.1 deferrals back off like DT.AS abandons (2^n s), capped low because the wait is usually milliseconds. */

@@ -70,9 +70,6 @@ export class TablePartitionManager {
     this.workerId = options.workerId ?? defaultWorkerId();
   }
 
-  owns(partition: number): boolean {
-    return this.owned.get(partition) === 'owned';
-  }
 
   ownedPartitions(): number[] {
     return [...this.owned.keys()].sort((a, b) => a - b);

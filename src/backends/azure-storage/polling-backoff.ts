@@ -11,10 +11,6 @@ export class PollingBackoff {
 
   constructor(private readonly maxDelayMs: number) {}
 
-  /** The delay the next wait would use, without jitter (for tests and logs). */
-  get currentDelayMs(): number {
-    return this.delayMs;
-  }
 
   reset(): void {
     this.delayMs = 0;
@@ -48,4 +44,14 @@ export function sleep(ms: number, signal?: AbortSignal, registerWake?: (wake: ()
     signal?.addEventListener('abort', done, { once: true });
     registerWake?.(done);
   });
+}
+
+/**
+ * Sleeps until a wake function in `waiters` is called, `ms` pass or `signal` aborts. The wake function leaves
+ * `waiters` however the sleep ends, so waits that time out while the hub is idle do not pile up.
+ */
+export async function sleepUntilWoken(waiters: Set<() => void>, ms: number, signal?: AbortSignal): Promise<void> {
+  let wake: (() => void) | undefined;
+  await sleep(ms, signal, (registered) => waiters.add((wake = registered)));
+  if (wake) waiters.delete(wake);
 }

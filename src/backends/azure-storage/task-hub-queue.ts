@@ -9,8 +9,7 @@ import { MAX_QUEUE_MESSAGE_BYTES } from './large-payload-store';
 import { decodeQueueMessageText, encodeLargeMessageStub, encodeMessageData, type DecodedMessageData, type MessageEnvelope } from './queue-message-codec';
 import { statusOf } from './storage-errors';
 
-/** A11: Azure caps visibility at 7 days; longer delays hop in chunks of at most this, re-checked on delivery. */
-export const DEFAULT_MAX_VISIBILITY_DELAY_MS = 3 * 24 * 60 * 60 * 1000;
+/** A11: Azure caps visibility at 7 days; longer delays hop in chunks (tuning maxVisibilityDelayMs), re-checked on delivery. */
 const MAX_VISIBILITY_SECONDS = 7 * 24 * 60 * 60 - 1;
 
 /** A received message, held invisible until deleted, released or its visibility runs out. */
@@ -44,7 +43,7 @@ export class TaskHubQueue {
     readonly name: string,
     private readonly client: QueueClient,
     private readonly payloads: LargePayloadStore,
-    private readonly maxVisibilityDelayMs = DEFAULT_MAX_VISIBILITY_DELAY_MS,
+    private readonly maxVisibilityDelayMs: number,
   ) {}
 
   async ensureExists(): Promise<void> {

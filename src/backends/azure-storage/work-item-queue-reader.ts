@@ -3,7 +3,7 @@
 // worker's buffer, and polls with back-off while the queue is empty.
 
 import type { Logger } from '../../core';
-import { PollingBackoff, sleep } from './polling-backoff';
+import { PollingBackoff, sleepUntilWoken } from './polling-backoff';
 import { describeStorageFailure } from './storage-errors';
 import type { ReceivedMessage, TaskHubQueue } from './task-hub-queue';
 import type { VisibilityKeeper } from './visibility-keeper';
@@ -49,7 +49,7 @@ export class WorkItemQueueReader {
         if (message) return message;
         const remaining = deadline - Date.now();
         if (this.abort.signal.aborted || signal?.aborted || remaining <= 0) return undefined;
-        await sleep(remaining, signal, (wake) => this.waiters.add(wake));
+        await sleepUntilWoken(this.waiters, remaining, signal);
       }
     } finally {
       this.waiting--;
