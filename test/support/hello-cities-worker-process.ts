@@ -15,6 +15,13 @@ const backend = new AzureStorageBackend({
   controlQueueVisibilityTimeoutMs: 10_000,
   workItemQueueVisibilityTimeoutMs: 10_000,
   maxQueuePollingIntervalMs: 250,
+  // Warnings and errors reach the test's output, so a stuck run says what the worker saw.
+  logger: {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (message: string) => console.warn(`[worker ${process.pid}] ${message}`),
+    error: (message: string) => console.error(`[worker ${process.pid}] ${message}`),
+  },
 });
 
 backend.start().then(

@@ -103,7 +103,6 @@ export class ControlQueueDispatcher {
     }
   }
 
-
   /** There is a new message on this partition's queue (sent by this process): poll now. */
   nudge(partition: number): void {
     this.readers.get(partition)?.backoff.nudge();

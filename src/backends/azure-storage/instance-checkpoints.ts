@@ -93,7 +93,6 @@ export class InstanceCheckpoints {
     }
   }
 
-
   /**
    * A worker that died between writing history and writing the Instances row left the row behind its history:
    * the sentinel holds the record that checkpoint committed, so write it now.

@@ -70,7 +70,6 @@ export class TablePartitionManager {
     this.workerId = options.workerId ?? defaultWorkerId();
   }
 
-
   ownedPartitions(): number[] {
     return [...this.owned.keys()].sort((a, b) => a - b);
   }

@@ -11,7 +11,6 @@ export class PollingBackoff {
 
   constructor(private readonly maxDelayMs: number) {}
 
-
   reset(): void {
     this.delayMs = 0;
   }

@@ -63,14 +63,17 @@ async function scenario(name: string, run: (client: AzureStorageBackend, hubName
   }
   await run(client, hubName, activityLog);
 
+  let unfinished: string[] = [];
   const completed = await waitFor(
     'every orchestration to complete',
     async () => {
-      const { instances } = await client.queryInstances({ statuses: ['Completed'] });
-      return instances.length === ORCHESTRATIONS ? instances : undefined;
+      const { instances } = await client.queryInstances({});
+      unfinished = instances.filter((i) => i.status !== 'Completed').map((i) => `${i.instanceId} ${i.status}`);
+      return unfinished.length === 0 && instances.length === ORCHESTRATIONS ? instances : undefined;
     },
     180_000,
     1000,
+    () => `${unfinished.length} unfinished, e.g. ${unfinished.slice(0, 5).join(', ')}`,
   );
   expect(completed.map((i) => i.output)).toEqual(ids.map(() => HELLO_CITIES_OUTPUT));
   expect((await client.queryInstances({})).instances.filter((i) => i.status !== 'Completed')).toEqual([]);
