@@ -46,7 +46,7 @@ export function createDurableExtension(options: DurableExtensionOptions): HostEx
 
     async start({ baseUrl, systemKey }) {
       if (!usesDurable(app)) return;
-      const durableTask = parseDurableTaskOptions(app.hostConfig.durableTask, app.hostConfig.source);
+      const durableTask = parseDurableTaskOptions(app.hostConfig.durableTask, app.hostConfig.source, options.backendChoice);
       const storage = await openDurableBackend({ app, durableTask, choice: options.backendChoice, logger });
       const taskHub = new LocalTaskHub({ backend: storage.backend, logger, name: storage.hubName });
       try {

@@ -9,6 +9,7 @@ import { freshModuleScope, loadEntryPoint, readAppPackage, resolveEntryPoints } 
 import { AppLoadError } from './errors';
 import { LoadedFunctionApp, writeLog, type FunctionApp } from './function-app';
 import { readHostConfig } from './host-config';
+import { hostConfigWarnings } from './host-config-warnings';
 import { applyLocalSettings, readLocalSettings, type LocalSettings } from './local-settings';
 import { nativeEnv } from './native-runtime';
 import { processWide } from './process-wide-state';
@@ -62,6 +63,7 @@ async function loadNow(options: LoadFunctionAppOptions): Promise<LoadedFunctionA
   env.AZURE_FUNCTIONS_ENVIRONMENT = 'Development';
   env.FUNCTIONS_WORKER_RUNTIME ??= 'node';
   const hostConfig = await readHostConfig(appDir, env);
+  for (const warning of hostConfigWarnings(hostConfig)) logger.warn(warning);
 
   const pkg = await readAppPackage(appDir);
   const entryPoints = await resolveEntryPoints(appDir, pkg);

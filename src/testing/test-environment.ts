@@ -38,7 +38,7 @@ export async function createTestEnvironment(options: TestEnvironmentOptions): Pr
   const backend = new MemoryBackend({ clock });
   const taskHub = new LocalTaskHub({ backend, clock, logger, name: 'TestHub' });
   await taskHub.start();
-  const durableTask = parseDurableTaskOptions(app.hostConfig.durableTask, app.hostConfig.source);
+  const durableTask = parseDurableTaskOptions(app.hostConfig.durableTask, app.hostConfig.source, 'memory');
   const worker = new DurableWorker({ taskHub, app, concurrency: durableTask.concurrency, logger });
   worker.start();
 

@@ -25,14 +25,20 @@ export interface DurableTaskOptions {
 }
 
 export class DurableTaskOptionsError extends Error {
-  constructor(source: string, key: string, expected: string, actual: unknown) {
-    super(`${source}: extensions.durableTask.${key} must be ${expected}, but is ${JSON.stringify(actual)}.`);
+  /** `problem` says what is wrong and what to do, e.g. `must be a string, but is 3.` */
+  constructor(source: string, key: string, problem: string) {
+    super(`${source}: extensions.durableTask.${key} ${problem}`);
     this.name = 'DurableTaskOptionsError';
   }
 }
 
-/** Reads `extensions.durableTask` (already %NAME%-substituted and overridden by the host). `source` names the file for errors. */
-export function parseDurableTaskOptions(section: unknown, source = 'host.json'): DurableTaskOptions {
+/**
+ * Reads `extensions.durableTask` (already %NAME%-substituted and overridden by the host). `source` names the file for
+ * errors. `typeOverride` (`--backend`, or the test environment's memory) replaces `storageProvider.type` as an
+ * AzureFunctionsJobHost__ override of it would, so an app whose host.json names a provider that cannot run here
+ * still runs on one that can.
+ */
+export function parseDurableTaskOptions(section: unknown, source = 'host.json', typeOverride?: StorageProviderType): DurableTaskOptions {
   const durableTask = asObject(section ?? {}, source, '', 'an object');
   const provider = asObject(durableTask.storageProvider ?? {}, source, 'storageProvider', 'an object');
   const concurrencyDefault = 10 * availableParallelism();
@@ -40,7 +46,7 @@ export function parseDurableTaskOptions(section: unknown, source = 'host.json'):
   return {
     hubName: optionalString(durableTask.hubName, source, 'hubName'),
     storageProvider: {
-      type: providerType(provider.type, source),
+      type: typeOverride ?? providerType(provider.type, source),
       connectionName: optionalString(provider.connectionName ?? provider.connectionStringName, source, 'storageProvider.connectionName'),
       connectionStringName: optionalString(provider.connectionStringName, source, 'storageProvider.connectionStringName'),
       partitionCount: positiveInteger(provider.partitionCount, source, 'storageProvider.partitionCount'),
@@ -66,34 +72,49 @@ export function storageProviderTypeOf(value: string): StorageProviderType | unde
   return PROVIDER_TYPES[value.toLowerCase()];
 }
 
+/** Providers of the real Durable extension that durable-runtime does not run, by their host.json `type`. */
+const OTHER_PROVIDERS: Record<string, string> = { mssql: 'the Durable Task SQL Server provider', netherite: 'the Netherite provider' };
+
 function providerType(value: unknown, source: string): StorageProviderType {
   if (value === undefined || value === null || value === '') return 'AzureStorage';
   const type = typeof value === 'string' ? storageProviderTypeOf(value) : undefined;
-  if (!type) throw new DurableTaskOptionsError(source, 'storageProvider.type', '"AzureStorage" or "azureManaged"', value);
-  return type;
+  if (type) return type;
+  if (typeof value !== 'string') throw new DurableTaskOptionsError(source, 'storageProvider.type', mustBe('a provider name such as "AzureStorage"', value));
+  const known = OTHER_PROVIDERS[value.toLowerCase()];
+  throw new DurableTaskOptionsError(
+    source,
+    'storageProvider.type',
+    `is "${value}"${known ? ` (${known})` : ''}, which durable-runtime does not run. Supported: --backend memory|AzureStorage|azureManaged ` +
+      `(azureManaged, the Durable Task Scheduler, does not run locally yet). Start with --backend memory or --backend AzureStorage; ` +
+      `host.json can keep "${value}" for Azure.`,
+  );
+}
+
+function mustBe(expected: string, actual: unknown): string {
+  return `must be ${expected}, but is ${JSON.stringify(actual)}.`;
 }
 
 function asObject(value: unknown, source: string, key: string, expected: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DurableTaskOptionsError(source, key || '(section)', expected, value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DurableTaskOptionsError(source, key || '(section)', mustBe(expected, value));
   return value as Record<string, unknown>;
 }
 
 function optionalString(value: unknown, source: string, key: string): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new DurableTaskOptionsError(source, key, 'a string', value);
+  if (typeof value !== 'string') throw new DurableTaskOptionsError(source, key, mustBe('a string', value));
   return value;
 }
 
 function positiveInteger(value: unknown, source: string, key: string): number | undefined {
   if (value === undefined || value === null) return undefined;
   const number = typeof value === 'string' ? Number(value) : value;
-  if (typeof number !== 'number' || !Number.isInteger(number) || number < 1) throw new DurableTaskOptionsError(source, key, 'a whole number of at least 1', value);
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < 1) throw new DurableTaskOptionsError(source, key, mustBe('a whole number of at least 1', value));
   return number;
 }
 
 function timeSpanMs(value: unknown, source: string, key: string): number | undefined {
   if (value === undefined || value === null) return undefined;
   const ms = typeof value === 'string' ? parseTimeSpan(value) : undefined;
-  if (ms === undefined || ms < 0) throw new DurableTaskOptionsError(source, key, 'a time span like "00:00:30"', value);
+  if (ms === undefined || ms < 0) throw new DurableTaskOptionsError(source, key, mustBe('a time span like "00:00:30"', value));
   return ms;
 }

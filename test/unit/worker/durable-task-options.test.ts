@@ -27,9 +27,18 @@ describe('host.json extensions.durableTask', () => {
 
   it('names the file, key and expected form for bad values', () => {
     expect(() => parseDurableTaskOptions({ storageProvider: { type: 'Netherite' } }, 'app/host.json')).toThrow(
-      'app/host.json: extensions.durableTask.storageProvider.type must be "AzureStorage" or "azureManaged", but is "Netherite".',
+      'app/host.json: extensions.durableTask.storageProvider.type is "Netherite" (the Netherite provider), which durable-runtime does not run. ' +
+        'Supported: --backend memory|AzureStorage|azureManaged',
+    );
+    expect(() => parseDurableTaskOptions({ storageProvider: { type: 42 } }, 'app/host.json')).toThrow(
+      'app/host.json: extensions.durableTask.storageProvider.type must be a provider name such as "AzureStorage", but is 42.',
     );
     expect(() => parseDurableTaskOptions({ maxConcurrentEntityFunctions: 0 })).toThrow(DurableTaskOptionsError);
     expect(() => parseDurableTaskOptions({ storageProvider: { maxQueuePollingInterval: '30s' } })).toThrow(/time span/);
+  });
+
+  it('takes the type from --backend instead of host.json, as an AzureFunctionsJobHost__ override would', () => {
+    const options = parseDurableTaskOptions({ hubName: 'SqlHub', storageProvider: { type: 'mssql' } }, 'app/host.json', 'memory');
+    expect(options).toMatchObject({ hubName: 'SqlHub', storageProvider: { type: 'memory' } });
   });
 });
