@@ -5,6 +5,7 @@ import type { FunctionsHost } from '../functions-host';
 import { formatOptions, parseOptions, type OptionSpec } from './arguments';
 import type { ConsoleLogger } from './console-logger';
 import { BACKEND_ENV, backendChoice } from './durable-backend';
+import { nodeVersionWarning } from './node-version';
 import { DEFAULT_PORT, startFunctionsApp } from './start-functions-app';
 
 export const START_OPTIONS: readonly OptionSpec[] = [
@@ -45,6 +46,8 @@ export async function startCommand(argv: readonly string[], logger: ConsoleLogge
     return undefined;
   }
   if (options.verbose) logger.useHostJsonLevel('debug');
+  const nodeWarning = nodeVersionWarning(process.version);
+  if (nodeWarning) logger.warn(nodeWarning);
   const port = options.port as number | undefined;
   if (port !== undefined && (port < 1 || port > 65535)) throw new Error(`--port must be from 1 to 65535, but is ${port}.`);
 
