@@ -14,6 +14,8 @@ export const CLI_PATH = path.join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
 export interface CliRunOptions {
   /** Arguments after `durable-runtime`, e.g. ['start', '--cwd', appDir]. */
   args: string[];
+  /** The program and its first arguments; default this repository's `node dist/src/cli/main.js`. */
+  command?: readonly string[];
   /** Added to the parent's environment. */
   env?: Record<string, string | undefined>;
   cwd?: string;
@@ -48,7 +50,40 @@ export interface CliProcess {
 }
 
 const running = new Set<ChildProcess>();
-process.on('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+process.on('exit', () => running.forEach((child) => sendSignal(child, 'SIGKILL')));
+
+/**
+ * A CLI started through a launcher (`npx` runs it under `sh -c`, which does not pass signals on) leads its own
+ * process group, and signals go to the whole group so that they reach the CLI itself.
+ */
+const groupLeaders = new WeakSet<ChildProcess>();
+
+function sendSignal(child: ChildProcess, name: NodeJS.Signals): void {
+  if (!groupLeaders.has(child) || child.pid === undefined) {
+    child.kill(name);
+    return;
+  }
+  try {
+    process.kill(-child.pid, name);
+  } catch {
+    // the group has already exited
+  }
+}
+
+/** Resolves once no process of the child's group is left (at once for a child that leads none). */
+async function groupGone(child: ChildProcess, timeoutMs: number): Promise<void> {
+  if (!groupLeaders.has(child) || child.pid === undefined) return;
+  const pid = child.pid;
+  const alive = () => {
+    try {
+      process.kill(-pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  await waitFor(`process group ${pid} to exit`, () => !alive(), timeoutMs, 25).catch(() => sendSignal(child, 'SIGKILL'));
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -62,12 +97,15 @@ export async function freePort(): Promise<number> {
 }
 
 function spawnCli(options: CliRunOptions): { child: ChildProcess; output: () => string; exited: Promise<ExitStatus> } {
-  if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} does not exist: run \`npm run build\` first (\`npm test\` builds before jest).`);
-  const child = spawn(process.execPath, [CLI_PATH, ...options.args], {
+  if (!options.command && !existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} does not exist: run \`npm run build\` first (\`npm test\` builds before jest).`);
+  const [program, ...leading] = options.command ?? [process.execPath, CLI_PATH];
+  const child = spawn(program, [...leading, ...options.args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.command !== undefined,
   });
+  if (options.command) groupLeaders.add(child);
   running.add(child);
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -85,7 +123,7 @@ function spawnCli(options: CliRunOptions): { child: ChildProcess; output: () => 
 export async function runCli(options: CliRunOptions & { timeoutMs?: number }): Promise<ExitStatus & { output: string }> {
   const { child, output, exited } = spawnCli(options);
   const timeoutMs = options.timeoutMs ?? 20_000;
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const timer = setTimeout(() => sendSignal(child, 'SIGKILL'), timeoutMs);
   const status = await exited;
   clearTimeout(timer);
   return { ...status, output: output() };
@@ -115,9 +153,10 @@ export async function startCli(options: CliStartOptions): Promise<CliProcess> {
       }, timeoutMs, 25, printed),
     async stop(signal = 'SIGTERM', timeoutMs = 20_000) {
       if (exitStatus) return exitStatus;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      sendSignal(child, signal);
+      const timer = setTimeout(() => sendSignal(child, 'SIGKILL'), timeoutMs);
       const status = await exited;
+      await groupGone(child, timeoutMs);
       clearTimeout(timer);
       if (status.signal === 'SIGKILL') throw new Error(`The CLI did not exit within ${timeoutMs} ms of ${signal}.\n--- output ---\n${output()}`);
       return status;
@@ -137,7 +176,7 @@ export async function startCli(options: CliStartOptions): Promise<CliProcess> {
       return undefined; // not listening yet
     }
   }, options.readyTimeoutMs ?? 20_000, 25, printed).catch(async (error: unknown) => {
-    child.kill('SIGKILL');
+    sendSignal(child, 'SIGKILL');
     await exited;
     throw error;
   });
