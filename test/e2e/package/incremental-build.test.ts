@@ -9,11 +9,11 @@ import { REPO_ROOT } from '../../support/cli-process';
 const run = promisify(execFile);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-/** Every file under dist/ with its modification time. */
+/** Every file the compiler writes under dist/, with its modification time (`prepare` adds an .npmignore of its own). */
 async function distFiles(): Promise<Map<string, number>> {
   const files = new Map<string, number>();
   const entries = await readdir(path.join(REPO_ROOT, 'dist'), { recursive: true, withFileTypes: true });
-  for (const entry of entries.filter((e) => e.isFile())) {
+  for (const entry of entries.filter((e) => e.isFile() && /\.(js|js\.map|d\.ts|tsbuildinfo)$/.test(e.name))) {
     const file = path.join(entry.parentPath, entry.name);
     files.set(path.relative(REPO_ROOT, file), (await stat(file)).mtimeMs);
   }
