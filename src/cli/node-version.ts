@@ -16,6 +16,6 @@ export function nodeVersionWarning(version: string): string | undefined {
       `require Node.js 22 or later; durable-runtime still runs on it. ${advice}`
     );
   }
-  if (major < 20 || Number.isNaN(major)) return `Node.js ${version} is not supported: durable-runtime needs Node.js 22 or 24 and will not work reliably. ${advice}`;
+  if (major < 20) return `Node.js ${version} is not supported: it is older than Node.js 20, the oldest durable-runtime runs on. ${advice}`;
   return `Node.js ${version} is not a version durable-runtime is tested on (Node.js ${SUPPORTED_NODE_MAJORS.join(' and ')}). ${advice}`;
 }

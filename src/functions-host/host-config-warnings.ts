@@ -33,7 +33,7 @@ export function hostConfigWarnings(config: HostConfig): string[] {
   }
   const extensions = config.get('extensions');
   if (typeof extensions !== 'object' || extensions === null || Array.isArray(extensions)) return [];
-  const known = new Map(KNOWN_EXTENSION_SECTIONS.map((name) => [name.toLowerCase(), name]));
+  const known = new Set(KNOWN_EXTENSION_SECTIONS.map((name) => name.toLowerCase()));
   return Object.keys(extensions)
     .filter((key) => !known.has(key.toLowerCase()))
     .map((key) => {
