@@ -1,0 +1,122 @@
+// A durable app written the way Functions users write one — TypeScript, compiled, `app.setup({ enableHttpStream: true })`
+// — run by `durable-runtime start` and driven over HTTP only, where the real host and Durable extension behave in ways
+// an app can tell apart (issue 12, items 1–4). Items whose behaviour depends on storage run on memory and Azurite.
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azurite';
+import { startCli, type CliProcess } from '../../support/cli-process';
+import { compiledScratchCopy } from '../../support/fixture-apps';
+import { waitFor } from '../../support/wait-for';
+import { call, type Answer } from '../http-api/e2e-app';
+
+const WEBHOOK = '/runtime/webhooks/durabletask';
+/** The durable-functions client's message for an answer it did not expect (specs/durable-functions-protocol.md §6.2). */
+const UNEXPECTED_500 = 'The operation failed with an unexpected status code: 500. Details: {"Message":"Something went wrong while processing your request"';
+
+interface StatusPayload {
+  name: string;
+  instanceId: string;
+  runtimeStatus: string;
+  output: unknown;
+}
+
+let appDir: string;
+let dataDir: string;
+beforeAll(async () => {
+  [appDir, dataDir] = await Promise.all([compiledScratchCopy('typescript-durable'), mkdtemp(path.join(os.tmpdir(), 'typescript-durable-data-'))]);
+}, 60_000);
+afterAll(async () => {
+  await Promise.all([appDir, dataDir].filter(Boolean).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+/** One `durable-runtime start` of the compiled app on a backend, and what a test does with it over HTTP. */
+class RunningApp {
+  constructor(readonly cli: CliProcess) {}
+
+  url(p: string): string {
+    return `${this.cli.baseUrl}${p}`;
+  }
+
+  fetch(p: string, init?: RequestInit): Promise<Answer> {
+    return call(this.url(p), init);
+  }
+
+  /** Starts an orchestration through the app's starter, which reads the name and input from request.params. */
+  async start(orchestrationName: string, input?: unknown): Promise<string> {
+    const query = new URLSearchParams({ orchestrationName, ...(input === undefined ? {} : { input: JSON.stringify(input) }) });
+    const answer = await this.fetch(`/api/StartOrchestration?${query}`, { method: 'POST' });
+    expect(answer.status).toBe(202);
+    return (answer.body as { id: string }).id;
+  }
+
+  /** Calls one of the app's durable-client functions; answers the library's result, or its error message. */
+  async client(operation: string, instanceId: string): Promise<{ result?: unknown; error?: string }> {
+    const answer = await this.fetch(`/api/${operation}?instanceId=${encodeURIComponent(instanceId)}`, { method: 'POST' });
+    return answer.body as { result?: unknown; error?: string };
+  }
+
+  async status(instanceId: string): Promise<StatusPayload> {
+    return (await this.fetch(`${WEBHOOK}/instances/${encodeURIComponent(instanceId)}`)).body as StatusPayload;
+  }
+
+  untilStatus(instanceId: string, runtimeStatus: string): Promise<StatusPayload> {
+    return waitFor(`${instanceId} to be ${runtimeStatus}`, async () => {
+      const status = await this.status(instanceId);
+      return status?.runtimeStatus === runtimeStatus ? status : undefined;
+    }, 60_000, 50, () => this.cli.output());
+  }
+
+  /** Waits until no orchestration of the hub is Pending or Running (every child of a failed tree has ended). */
+  untilSettled(): Promise<true> {
+    return waitFor('every orchestration to end', async () => {
+      const active = (await this.fetch(`${WEBHOOK}/instances?runtimeStatus=Pending,Running`)).body as StatusPayload[];
+      return active.filter((s) => s.name !== 'LongRunningOrchestrator').length === 0 ? true : undefined;
+    }, 60_000, 50, () => this.cli.output());
+  }
+}
+
+async function startApp(backend: 'memory' | 'AzureStorage', azurite?: TestAzurite): Promise<RunningApp> {
+  const storage = azurite
+    ? {
+        AzureWebJobsStorage: azurite.connectionString,
+        TASKHUB_NAME: uniqueHubName('tsapp'),
+        // An idle worker would otherwise poll its queues only every 30 s.
+        AzureFunctionsJobHost__extensions__durableTask__storageProvider__maxQueuePollingInterval: '00:00:00.500',
+      }
+    : {};
+  const cli = await startCli({ args: ['start', '--cwd', appDir, '--backend', backend], env: { FIXTURE_DATA_DIR: dataDir, ...storage }, readyTimeoutMs: 60_000 });
+  return new RunningApp(cli);
+}
+
+describe('on the memory backend', () => {
+  let running: RunningApp;
+  beforeAll(async () => {
+    running = await startApp('memory');
+  }, 90_000);
+  afterAll(() => running?.cli.stop());
+  const app = () => running;
+
+  it('a streaming starter reads the orchestration name from the query string, through request.params', async () => {
+    const answer = await app().fetch('/api/StartOrchestration?orchestrationName=HelloCities', { method: 'POST' });
+    expect(answer.status).toBe(202);
+    const done = await app().untilStatus((answer.body as { id: string }).id, 'Completed');
+    expect(done.output).toEqual(['Hello Tokyo!', 'Hello Seattle!', 'Hello London!']);
+  });
+
+  it('streaming request.params holds the query, the JSON body\'s top-level values and the route, the route winning', async () => {
+    const body = { name: 'fromBody', fromBody: 'b', count: 5, flag: true, nested: { a: 1 }, list: [1], nothing: null, shared: 'body' };
+    const answer = await app().fetch('/api/params/fromRoute?name=fromQuery&shared=query&extra=x&code=secret', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(answer).toMatchObject({ status: 200, body: { name: 'fromRoute', shared: 'query', extra: 'x', fromBody: 'b', count: '5', flag: 'True' } });
+    expect(Object.keys(answer.body as object).sort()).toEqual(['count', 'extra', 'flag', 'fromBody', 'name', 'shared']);
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
