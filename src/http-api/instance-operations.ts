@@ -46,7 +46,11 @@ export async function purgeInstances(ctx: ApiContext, req: ApiRequest): Promise<
 
 export type LifecycleOperation = 'terminate' | 'suspend' | 'resume';
 
-/** POST instances/{id}/terminate|suspend|resume?reason=: 404 unknown, 410 finished, else 202. */
+/**
+ * POST instances/{id}/terminate|suspend|resume?reason=: 404 unknown, 410 finished, else 202. Suspending a Suspended
+ * instance or resuming one that is not suspended fails in the task hub (OperationNotApplicableError), which the
+ * extension answers with its catch-all 500.
+ */
 export async function changeLifecycle(ctx: ApiContext, req: ApiRequest, instanceId: string, operation: LifecycleOperation): Promise<ApiResponse> {
   const state = await ctx.hub.getOrchestration(instanceId);
   if (!state) return notFound(instanceId);
@@ -56,9 +60,9 @@ export async function changeLifecycle(ctx: ApiContext, req: ApiRequest, instance
   try {
     await ctx.hub[operation](instanceId, reason);
   } catch (error) {
-    if (!(error instanceof InvalidInstanceStateError)) throw error;
-    if (finished(error.status)) return gone(instanceId, error.status, pastTense);
-    // Suspending a suspended or resuming a running instance changes nothing; the extension answers 202.
+    // It finished between the two reads.
+    if (error instanceof InvalidInstanceStateError && finished(error.status)) return gone(instanceId, error.status, pastTense);
+    throw error;
   }
   return { status: 202 };
 }

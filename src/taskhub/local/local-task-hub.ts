@@ -24,11 +24,12 @@ import {
   type InstanceRecord,
   type Logger,
   type OrchestratorResult,
+  type RuntimeStatus,
   type WorkItem,
   type WorkItemKind,
 } from '../../core';
 import type { Backend } from '../../backends';
-import { InstanceNotFoundError, InvalidInstanceStateError } from '../errors';
+import { InstanceNotFoundError, InvalidInstanceStateError, OperationNotApplicableError } from '../errors';
 import type {
   EntityQuery,
   EntityState,
@@ -167,11 +168,11 @@ export class LocalTaskHub implements TaskHub {
   }
 
   async suspend(instanceId: string, reason?: string): Promise<void> {
-    await this.sendToActive(instanceId, 'suspend', { type: 'executionSuspended', input: reason });
+    await this.sendToActive(instanceId, 'suspend', { type: 'executionSuspended', input: reason }, (status) => status !== 'Suspended');
   }
 
   async resume(instanceId: string, reason?: string): Promise<void> {
-    await this.sendToActive(instanceId, 'resume', { type: 'executionResumed', input: reason });
+    await this.sendToActive(instanceId, 'resume', { type: 'executionResumed', input: reason }, (status) => status === 'Suspended');
   }
 
   async rewind(instanceId: string, reason?: string): Promise<void> {
@@ -275,14 +276,24 @@ export class LocalTaskHub implements TaskHub {
     return record;
   }
 
-  /** The HTTP API answers 404 for an unknown instance and 410 for a finished one (§7). */
+  /**
+   * The HTTP API answers 404 for an unknown instance and 410 for a finished one (§7). An unfinished instance in a
+   * status the operation does not apply to (suspending a Suspended one, resuming one that is not) is refused and
+   * logged, as the extension's DurableClient.SuspendAsync/ResumeAsync do.
+   */
   private async sendToActive(
     instanceId: string,
-    action: string,
+    action: 'raise an event for' | 'terminate' | 'suspend' | 'resume',
     body: EventBody<'eventRaised'> | EventBody<'executionTerminated'> | EventBody<'executionSuspended'> | EventBody<'executionResumed'>,
+    applies: (status: RuntimeStatus) => boolean = () => true,
   ): Promise<void> {
     const record = await this.orchestrationRecord(instanceId);
     if (isTerminal(record.status)) throw new InvalidInstanceStateError(instanceId, record.status, action);
+    if (!applies(record.status)) {
+      const refusal = new OperationNotApplicableError(instanceId, record.status, action);
+      this.logger.warn(`Instance '${instanceId}' of '${record.name}': ${refusal.message}`);
+      throw refusal;
+    }
     await this.backend.sendMessages([{ instanceId, event: inboundEvent(body, this.now()) }]);
   }
 }

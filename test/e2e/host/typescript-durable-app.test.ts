@@ -115,6 +115,50 @@ describe('on the memory backend', () => {
     expect(answer).toMatchObject({ status: 200, body: { name: 'fromRoute', shared: 'query', extra: 'x', fromBody: 'b', count: '5', flag: 'True' } });
     expect(Object.keys(answer.body as object).sort()).toEqual(['count', 'extra', 'flag', 'fromBody', 'name', 'shared']);
   });
+
+  it('suspending a suspended instance and resuming a running one fail as on the extension, and say why', async () => {
+    const id = await app().start('LongRunningOrchestrator');
+    await app().untilStatus(id, 'Running');
+    expect(await app().client('SuspendInstance', id)).toEqual({ result: null });
+    await app().untilStatus(id, 'Suspended');
+
+    const suspendAgain = await app().client('SuspendInstance', id);
+    expect(suspendAgain.error).toMatch(new RegExp(`^${escape(UNEXPECTED_500)}`));
+    expect(suspendAgain.error).toContain('Cannot suspend orchestration instance in the Suspended state.');
+    await app().cli.waitForOutput(new RegExp(`${id}.*Cannot suspend orchestration instance in the Suspended state\\.`));
+    const webhook = await app().fetch(`${WEBHOOK}/instances/${id}/suspend`, { method: 'POST' });
+    expect(webhook).toMatchObject({ status: 500, body: { Message: 'Something went wrong while processing your request' } });
+    expect(JSON.stringify(webhook.body)).toContain('Cannot suspend orchestration instance in the Suspended state.');
+
+    expect(await app().client('ResumeInstance', id)).toEqual({ result: null });
+    await app().untilStatus(id, 'Running');
+    const resumeAgain = await app().client('ResumeInstance', id);
+    expect(resumeAgain.error).toMatch(new RegExp(`^${escape(UNEXPECTED_500)}`));
+    expect(resumeAgain.error).toContain('Cannot resume orchestration instance in the Running state.');
+    await app().cli.waitForOutput(new RegExp(`${id}.*Cannot resume orchestration instance in the Running state\\.`));
+
+    // A finished instance: both stay silent successes (the route answers 410, which the client accepts).
+    expect(await app().client('TerminateInstance', id)).toEqual({ result: null });
+    await app().untilStatus(id, 'Terminated');
+    expect(await app().client('SuspendInstance', id)).toEqual({ result: null });
+    expect(await app().client('ResumeInstance', id)).toEqual({ result: null });
+  });
+
+  it('rewinding an instance that did not fail answers 412 naming its status, on every route', async () => {
+    const completed = await app().start('HelloCities');
+    await app().untilStatus(completed, 'Completed');
+    const terminated = await app().start('LongRunningOrchestrator');
+    await app().untilStatus(terminated, 'Running');
+    await app().client('TerminateInstance', terminated);
+    await app().untilStatus(terminated, 'Terminated');
+
+    for (const [id, status] of [[completed, 'Completed'], [terminated, 'Terminated']]) {
+      const webhook = await app().fetch(`${WEBHOOK}/instances/${id}/rewind?reason=again`, { method: 'POST' });
+      expect(webhook.status).toBe(412);
+      expect(JSON.stringify(webhook.body)).toContain(status);
+      expect((await app().client('RewindInstance', id)).error).toContain(status);
+    }
+  });
 });
 
 function escape(text: string): string {
