@@ -1,7 +1,7 @@
 // POST/DELETE on instances/ (specs/durable-functions-protocol.md §7; [ext] HttpApiHandler): the status
 // checks run first so callers get the extension's 404/410/412 instead of whatever the task hub says.
 
-import { isoTime, isRuntimeStatus, isTerminal } from '../core';
+import { isEntityInstanceId, isoTime, isRuntimeStatus, isTerminal } from '../core';
 import { InstanceExistsError, InstanceNotFoundError, InvalidInstanceStateError, NotSupportedError } from '../taskhub';
 import type { ApiContext } from './api-context';
 import { isJsonContentType, jsonInput, type ApiRequest } from './api-request';
@@ -15,18 +15,23 @@ const gone = (instanceId: string, status: string, action: string): ApiResponse =
   body: errorBody(`Instance '${instanceId}' is ${status}; a finished instance cannot be ${action}.`),
 });
 
-/** DELETE instances/{id}: 404 unknown, 412 while it runs, else 200 `{instancesDeleted}`. Entities skip the check. */
+/**
+ * DELETE instances/{id}: 404 unknown, 412 while it runs, else 200 `{instancesDeleted}`. An entity id ("@name@key")
+ * purges the entity, whatever it is doing; 404 when it does not exist.
+ */
 export async function purgeInstance(ctx: ApiContext, instanceId: string): Promise<ApiResponse> {
-  if (!instanceId.startsWith('@')) {
-    const state = await ctx.hub.getOrchestration(instanceId);
-    if (!state) return notFound(instanceId);
-    if (!isTerminal(state.status)) {
-      throw new HttpApiError(
-        412,
-        `Only orchestrations in a terminal state can be purged, but the orchestration with instance ID ${instanceId} has status ${state.status}`,
-        'string',
-      );
-    }
+  if (isEntityInstanceId(instanceId)) {
+    const deleted = await ctx.hub.purge(instanceId);
+    return deleted > 0 ? { status: 200, body: { instancesDeleted: deleted } } : notFound(instanceId);
+  }
+  const state = await ctx.hub.getOrchestration(instanceId);
+  if (!state) return notFound(instanceId);
+  if (!isTerminal(state.status)) {
+    throw new HttpApiError(
+      412,
+      `Only orchestrations in a terminal state can be purged, but the orchestration with instance ID ${instanceId} has status ${state.status}`,
+      'string',
+    );
   }
   return { status: 200, body: { instancesDeleted: await ctx.hub.purge(instanceId) } };
 }

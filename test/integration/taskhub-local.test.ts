@@ -378,6 +378,16 @@ describe('purge and queries', () => {
     expect(await hub.purge('done')).toBe(0);
   });
 
+  it('purges an entity whatever its state, named in any casing; 0 for one that never existed', async () => {
+    startWorker({ entities: { counter: (state) => ({ state: String(Number(state ?? '0') + 1) }) } });
+    await hub.signalEntity('@counter@myEntity', 'add');
+    await waitFor(async () => (await hub.getEntity('@counter@myEntity'))?.state === '1', 'the entity');
+    expect(await hub.purge('@Counter@myEntity')).toBe(1);
+    expect(await hub.getEntity('@counter@myEntity')).toBeUndefined();
+    expect(await backend.getInstance('@counter@myEntity')).toBeUndefined();
+    expect(await hub.purge('@counter@myEntity')).toBe(0);
+  });
+
   it('purges by filter', async () => {
     startWorker({ orchestrators: { Quick: () => [complete(0)] } });
     for (const id of ['a', 'b']) await hub.waitForCompletion(await hub.startOrchestration({ name: 'Quick', instanceId: id }));

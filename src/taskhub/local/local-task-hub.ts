@@ -193,7 +193,8 @@ export class LocalTaskHub implements TaskHub {
   }
 
   async purge(instanceId: string): Promise<number> {
-    if (isEntityInstanceId(instanceId)) return 0;
+    // An entity is purged whatever it is doing, as on the extension; clients may give its name in any casing (§4.1).
+    if (isEntityInstanceId(instanceId)) return (await this.backend.purgeInstance(toSchedulerId(parseSchedulerId(instanceId)))) ? 1 : 0;
     const record = await this.backend.getInstance(instanceId);
     if (!record) return 0;
     if (!isTerminal(record.status)) throw new InvalidInstanceStateError(instanceId, record.status, 'purge');

@@ -90,6 +90,37 @@ async function startApp(backend: 'memory' | 'AzureStorage', azurite?: TestAzurit
   return new RunningApp(cli);
 }
 
+function backendDependentTests(app: () => RunningApp): void {
+  it('purges an entity with the durable client: 1 deleted, then gone, then 0', async () => {
+    const signal = await app().fetch(`${WEBHOOK}/entities/DummyEntity/myEntity?op=add`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ run: 'purge', name: 'myEntity' }),
+    });
+    expect(signal.status).toBe(202);
+    await waitFor('the entity to exist', async () => ((await app().fetch(`${WEBHOOK}/entities/DummyEntity/myEntity`)).status === 200 ? true : undefined));
+
+    expect(await app().client('PurgeInstance', '@dummyentity@myEntity')).toEqual({ result: { instancesDeleted: 1 } });
+    expect((await app().fetch(`${WEBHOOK}/entities/DummyEntity/myEntity`)).status).toBe(404);
+    expect(await app().client('PurgeInstance', '@dummyentity@myEntity')).toEqual({ result: { instancesDeleted: 0 } });
+  });
+
+  it('purges an entity through the webhook route: 200 with 1 deleted, then 404', async () => {
+    await app().fetch(`${WEBHOOK}/entities/DummyEntity/viaWebhook?op=add`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ run: 'purge', name: 'viaWebhook' }),
+    });
+    await waitFor('the entity to exist', async () => ((await app().fetch(`${WEBHOOK}/entities/DummyEntity/viaWebhook`)).status === 200 ? true : undefined));
+
+    const purged = await app().fetch(`${WEBHOOK}/instances/@dummyentity@viaWebhook`, { method: 'DELETE' });
+    expect(purged).toMatchObject({ status: 200, body: { instancesDeleted: 1 } });
+    expect((await app().fetch(`${WEBHOOK}/entities/DummyEntity/viaWebhook`)).status).toBe(404);
+    expect((await app().fetch(`${WEBHOOK}/instances/@dummyentity@viaWebhook`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+}
+
 describe('on the memory backend', () => {
   let running: RunningApp;
   beforeAll(async () => {
@@ -159,6 +190,23 @@ describe('on the memory backend', () => {
       expect((await app().client('RewindInstance', id)).error).toContain(status);
     }
   });
+
+  backendDependentTests(app);
+});
+
+describe('on Azure Storage (Azurite)', () => {
+  let azurite: TestAzurite;
+  let running: RunningApp;
+  beforeAll(async () => {
+    azurite = await startTestAzurite();
+    running = await startApp('AzureStorage', azurite);
+  }, 90_000);
+  afterAll(async () => {
+    await running?.cli.stop();
+    await azurite?.stop();
+  });
+
+  backendDependentTests(() => running);
 });
 
 function escape(text: string): string {
