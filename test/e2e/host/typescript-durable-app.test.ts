@@ -90,6 +90,31 @@ async function startApp(backend: 'memory' | 'AzureStorage', azurite?: TestAzurit
   return new RunningApp(cli);
 }
 
+/** How often each line was written to a run's call log (activities, entity operations, flaky steps). */
+function callCounts(run: string): Record<string, number> {
+  const file = path.join(dataDir, `${run}.log`);
+  const counts: Record<string, number> = {};
+  for (const line of existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []) counts[line] = (counts[line] ?? 0) + 1;
+  return counts;
+}
+
+/** The calls of a RewindParent tree in which each flaky step ran `flakyRuns` times and everything else once. */
+function treeCalls(flakyRuns: number): Record<string, number> {
+  return {
+    'activity parent': 1,
+    'activity child0': 1,
+    'activity child1': 1,
+    'activity child2': 1,
+    'activity child2.grandchild': 1,
+    'entity add child0': 1,
+    'entity add child1': 1,
+    'entity add child2': 1,
+    'entity add child2.grandchild': 1,
+    'flaky child1': flakyRuns,
+    'flaky child2.grandchild': flakyRuns,
+  };
+}
+
 function backendDependentTests(app: () => RunningApp): void {
   it('purges an entity with the durable client: 1 deleted, then gone, then 0', async () => {
     const signal = await app().fetch(`${WEBHOOK}/entities/DummyEntity/myEntity?op=add`, {
@@ -119,6 +144,40 @@ function backendDependentTests(app: () => RunningApp): void {
     expect((await app().fetch(`${WEBHOOK}/instances/@dummyentity@viaWebhook`, { method: 'DELETE' })).status).toBe(404);
   });
 
+  it('rewinds a failed tree: failed children recursively, each failed activity once more, nothing that succeeded', async () => {
+    const run = `tree-${app().cli.port}`;
+    await writeFile(path.join(dataDir, `${run}.fail`), '');
+    const id = await app().start('RewindParent', run);
+    await app().untilStatus(id, 'Failed');
+    await app().untilSettled();
+    expect(callCounts(run)).toEqual(treeCalls(1));
+
+    await rm(path.join(dataDir, `${run}.fail`));
+    expect(await app().client('RewindInstance', id)).toEqual({ result: null });
+    const done = await app().untilStatus(id, 'Completed');
+    expect(done.output).toEqual(['child0 done', 'child1 done', 'child2 done']);
+    expect(callCounts(run)).toEqual(treeCalls(2));
+    expect((await app().fetch(`${WEBHOOK}/entities/DummyEntity/${run}`)).body).toBe(4);
+  }, 150_000);
+
+  it('rewinds a tree that failed again after its first rewind', async () => {
+    const run = `twice-${app().cli.port}`;
+    await writeFile(path.join(dataDir, `${run}.fail`), '');
+    const id = await app().start('RewindParent', run);
+    await app().untilStatus(id, 'Failed');
+    await app().untilSettled();
+
+    expect(await app().client('RewindInstance', id)).toEqual({ result: null });
+    await waitFor('both flaky steps to run again', () => (callCounts(run)['flaky child1'] === 2 && callCounts(run)['flaky child2.grandchild'] === 2 ? true : undefined));
+    await app().untilSettled();
+    expect((await app().status(id)).runtimeStatus).toBe('Failed');
+    expect(callCounts(run)).toEqual(treeCalls(2));
+
+    await rm(path.join(dataDir, `${run}.fail`));
+    expect(await app().client('RewindInstance', id)).toEqual({ result: null });
+    expect((await app().untilStatus(id, 'Completed')).output).toEqual(['child0 done', 'child1 done', 'child2 done']);
+    expect(callCounts(run)).toEqual(treeCalls(3));
+  }, 150_000);
 }
 
 describe('on the memory backend', () => {
