@@ -81,6 +81,8 @@ class OrchestrationInbox {
   private wakesOrchestrator = false;
   private recordChanged = false;
   private latestFireAt = 0;
+  /** Answers recorded at a Failed instance: kept in history, but the instance's record (lastUpdatedAt) is not touched. */
+  private lateAnswers = 0;
   private readonly timestamp: string;
 
   constructor(private readonly batch: InboxBatch, private readonly context: EngineContext) {
@@ -251,6 +253,7 @@ class OrchestrationInbox {
   private recordLateAnswer(event: HistoryEvent): void {
     this.added.push(event);
     this.answered.add(responseKey(event)!);
+    this.lateAnswers++;
   }
 
   /**
@@ -338,7 +341,7 @@ class OrchestrationInbox {
       this.added.length > 0
         ? [inboundEvent({ type: 'orchestratorStarted' }, this.timestamp), ...this.added, inboundEvent({ type: 'orchestratorCompleted' }, this.timestamp)]
         : [];
-    const changed = this.recordChanged || block.length > 0;
+    const changed = this.recordChanged || this.added.length > this.lateAnswers;
     return {
       kind: 'commit',
       commit: {
