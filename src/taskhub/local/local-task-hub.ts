@@ -6,6 +6,7 @@
 import {
   DEFAULT_MAX_ENTITY_BATCH_SIZE,
   TERMINAL_STATUSES,
+  clientVisibleHistory,
   inboundEvent,
   instanceIdProblem,
   isEntityInstanceId,
@@ -150,7 +151,7 @@ export class LocalTaskHub implements TaskHub {
     const record = await this.backend.getInstance(instanceId);
     if (!record) return undefined;
     const state = orchestrationState(record);
-    if (options?.includeHistory) state.history = await this.backend.getHistory(instanceId);
+    if (options?.includeHistory) state.history = clientVisibleHistory(await this.backend.getHistory(instanceId));
     return state;
   }
 

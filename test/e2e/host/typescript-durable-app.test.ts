@@ -151,6 +151,9 @@ function backendDependentTests(app: () => RunningApp): void {
     await app().untilStatus(id, 'Failed');
     await app().untilSettled();
     expect(callCounts(run)).toEqual(treeCalls(1));
+    // The answers kept for the rewind are not part of the history the extension shows.
+    const failed = (await app().fetch(`${WEBHOOK}/instances/${id}?showHistory=true`)).body as { historyEvents: { EventType: string }[] };
+    expect(failed.historyEvents.at(-1)?.EventType).toBe('ExecutionCompleted');
 
     await rm(path.join(dataDir, `${run}.fail`));
     expect(await app().client('RewindInstance', id)).toEqual({ result: null });

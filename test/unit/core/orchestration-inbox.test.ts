@@ -1,4 +1,4 @@
-import { isoTime, type HistoryEvent } from '../../../src/core';
+import { clientVisibleHistory, isoTime, type HistoryEvent } from '../../../src/core';
 import {
   T0,
   appended,
@@ -311,6 +311,12 @@ describe('rewind from the episode of the last failure', () => {
       expect(commit.instance).toEqual(failed);
       expect(appended(commit)).toEqual([expect.objectContaining({ type: 'orchestratorStarted' }), kid0Done, kid2Failed, slowDone, expect.objectContaining({ type: 'orchestratorCompleted' })]);
       expect(commit.messages).toEqual([]);
+    });
+
+    it('are left out of the history clients see, which ends with the execution', () => {
+      const recorded = [...fanOut, event({ type: 'orchestratorStarted' }), kid0Done, event({ type: 'orchestratorCompleted' })];
+      expect(clientVisibleHistory(recorded)).toEqual(fanOut);
+      expect(clientVisibleHistory(fanOut.slice(0, -4))).toEqual(fanOut.slice(0, -4));
     });
 
     it('are delivered again by a rewind, whose failures are rerun or rewound with the one the code saw', () => {
