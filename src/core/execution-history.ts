@@ -48,6 +48,17 @@ export function requestKey(event: HistoryEvent): string | undefined {
   }
 }
 
+/**
+ * The history as clients see it: up to the orchestratorCompleted that closes the execution's end. A Failed instance
+ * keeps later answers for a rewind (orchestration-inbox.ts); they are bookkeeping, absent from the extension's view.
+ */
+export function clientVisibleHistory(history: readonly HistoryEvent[]): HistoryEvent[] {
+  const end = history.findIndex((event) => event.type === 'executionCompleted');
+  if (end < 0) return [...history];
+  const closing = history.findIndex((event, index) => index > end && event.type === 'orchestratorCompleted');
+  return history.slice(0, closing < 0 ? history.length : closing + 1);
+}
+
 export function answeredResponses(history: readonly HistoryEvent[]): Set<string> {
   const keys = new Set<string>();
   for (const event of history) {

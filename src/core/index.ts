@@ -12,7 +12,7 @@ export * from './work-items';
 export * from './logger';
 export * from './engine-context';
 export * from './custom-status';
-export { executionStartedEvent, requestKey, responseKey } from './execution-history';
+export { clientVisibleHistory, executionStartedEvent, requestKey, responseKey } from './execution-history';
 export { processInbox, orchestratorWorkItem, entityWorkItem } from './inbox-processing';
 export type { InboxBatch, InboxEntry, InboxDecision, OrchestrationEpisode, EntityBatch, EntityOperationEvent } from './inbox-processing';
 export { applyOrchestratorResult } from './apply-actions';

@@ -81,6 +81,8 @@ class OrchestrationInbox {
   private wakesOrchestrator = false;
   private recordChanged = false;
   private latestFireAt = 0;
+  /** Answers recorded at a Failed instance: kept in history, but the instance's record (lastUpdatedAt) is not touched. */
+  private lateAnswers = 0;
   private readonly timestamp: string;
 
   constructor(private readonly batch: InboxBatch, private readonly context: EngineContext) {
@@ -232,15 +234,35 @@ class OrchestrationInbox {
     const event = message.event;
     if (event.type === 'executionRewound' && record.status === 'Failed') return this.rewind(event, record);
     if (event.type === 'entityLockGranted') return this.releaseLateLock(message, event);
+    if (record.status === 'Failed' && this.awaitsAnswer(event)) return this.recordLateAnswer(event);
     this.discard(message, `the instance is already ${record.status}`);
+  }
+
+  /** The event answers work this execution scheduled and has no answer for yet. */
+  private awaitsAnswer(event: HistoryEvent): boolean {
+    const key = responseKey(event);
+    return key !== undefined && !this.answered.has(key) && this.execution.some((past) => requestKey(past) === key);
+  }
+
+  /**
+   * A Failed instance keeps the answers that arrive after it failed: `Task.all` fails at the first failure while
+   * the other activities, entity calls and sub-orchestrations are still under way. A rewind delivers what
+   * succeeded and runs again (or rewinds) what failed, so none of that work is done twice or waited for forever.
+   * No code runs and the status stays Failed.
+   */
+  private recordLateAnswer(event: HistoryEvent): void {
+    this.added.push(event);
+    this.answered.add(responseKey(event)!);
+    this.lateAnswers++;
   }
 
   /**
    * Rewind from the episode that processed the last failure. Everything before that episode stays: earlier
    * failures were handled by the code (a caught error, or a retried attempt with its retry timer), so replaying
-   * them is deterministic. The failures that episode processed are taken out: their activities run again under
-   * their task ids and their sub-orchestrations are rewound too. What that episode and later ones scheduled is
-   * dropped (the replay schedules it again), and the answers they received to work scheduled earlier are
+   * them is deterministic. The failures that episode processed, and those that arrived after the instance failed,
+   * are taken out: their activities run again under their task ids and their sub-orchestrations are rewound too
+   * (each rewinds its own failed children in turn). What that episode and later ones scheduled is dropped (the
+   * replay schedules it again), and the answers received to work scheduled earlier, late ones included, are
    * delivered again, in order.
    *
    * DT.AS removes every failure instead and keeps the rest, which leaves a retried call's timers without their
@@ -248,9 +270,11 @@ class OrchestrationInbox {
    * (azure-functions-durable-extension#617, durabletask#811). Cutting at the last failure avoids that.
    */
   private rewind(event: ExecutionRewoundEvent, record: InstanceRecord): void {
+    // The failure the code saw came before the execution ended; answers recorded after it are dealt with below.
     // Without a failure event the orchestrator itself threw: its last episode runs again.
-    const failure = lastIndex(this.past, isFailure);
-    const anchor = failure >= 0 ? failure : lastIndex(this.past, (past) => past.type === 'executionCompleted');
+    const completed = lastIndex(this.past, (past) => past.type === 'executionCompleted');
+    const failure = lastIndex(this.past.slice(0, completed < 0 ? this.past.length : completed), isFailure);
+    const anchor = failure >= 0 ? failure : completed;
     const cut = lastIndex(this.past.slice(0, anchor), (past) => past.type === 'orchestratorStarted');
     const start = this.past.findIndex((past) => past.type === 'executionStarted');
     const kept = this.past.slice(0, Math.max(cut, start + 1));
@@ -317,7 +341,7 @@ class OrchestrationInbox {
       this.added.length > 0
         ? [inboundEvent({ type: 'orchestratorStarted' }, this.timestamp), ...this.added, inboundEvent({ type: 'orchestratorCompleted' }, this.timestamp)]
         : [];
-    const changed = this.recordChanged || block.length > 0;
+    const changed = this.recordChanged || this.added.length > this.lateAnswers;
     return {
       kind: 'commit',
       commit: {

@@ -199,7 +199,9 @@ export class FunctionsHost {
     const invocationId = randomUUID();
     try {
       if (this.#app.capabilities.HttpUri) {
-        await invokeStreaming({ app: this.#app, match, req, res, url, invocationId, agent: this.#streamAgent });
+        // The host reads a body of known length for the binding data (§10); a chunked one streams through untouched.
+        const body = Number(req.headers['content-length']) > 0 ? await readBody(req) : undefined;
+        await invokeStreaming({ app: this.#app, match, req, res, url, invocationId, agent: this.#streamAgent, body });
         return;
       }
       const body = await readBody(req);

@@ -4,6 +4,7 @@
 
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { FunctionApp } from './function-app';
+import { httpBindingData } from './http-binding-data';
 import { HOP_BY_HOP_HEADERS, requestHeaders, requestQuery } from './http-messages';
 import type { RouteMatch } from './route-table';
 
@@ -15,16 +16,19 @@ export interface StreamingInvocation {
   url: URL;
   invocationId: string;
   agent: http.Agent;
+  /** The body, when the host read it for binding data; otherwise the request streams through. */
+  body?: Buffer;
 }
 
 /** Resolves when the client's response is complete; rejects with the invocation's error if nothing was sent yet. */
-export function invokeStreaming({ app, match, req, res, url, invocationId, agent }: StreamingInvocation): Promise<void> {
+export function invokeStreaming({ app, match, req, res, url, invocationId, agent, body }: StreamingInvocation): Promise<void> {
   const { fn } = match.route;
-  // The library reads headers and route params from trigger metadata, not from the proxied request (§10).
+  // The library reads headers and params from trigger metadata, not from the proxied request; params are every
+  // string-valued key of the binding data, so query and body values reach request.params as on the host (§10).
   const triggerMetadata = {
+    ...Object.fromEntries(Object.entries(httpBindingData(url, match.params, body)).map(([name, value]) => [name, { string: value }])),
     Headers: { json: JSON.stringify(requestHeaders(req)) },
     Query: { json: JSON.stringify(requestQuery(url)) },
-    ...Object.fromEntries(Object.entries(match.params).map(([name, value]) => [name, { string: value }])),
   };
 
   const proxyUrl = new URL(`${url.pathname}${url.search}`, app.capabilities.HttpUri);
@@ -52,7 +56,8 @@ export function invokeStreaming({ app, match, req, res, url, invocationId, agent
     proxyReq.on('error', () => {
       // The invocation's outcome decides what the client sees; a failed proxy socket alone is not an answer.
     });
-    req.pipe(proxyReq);
+    if (body) proxyReq.end(body);
+    else req.pipe(proxyReq);
     res.on('close', () => {
       if (!res.writableFinished) proxyReq.destroy();
       resolve();

@@ -2,7 +2,7 @@
 
 import type { ServerResponse } from 'node:http';
 import { errorMessage } from '../core';
-import { InstanceExistsError, InstanceNotFoundError, InvalidInstanceStateError, NotSupportedError } from '../taskhub';
+import { InstanceExistsError, InstanceNotFoundError, InvalidInstanceStateError, NotSupportedError, OperationNotApplicableError } from '../taskhub';
 import { HttpApiError } from './errors';
 
 export interface ApiResponse {
@@ -30,7 +30,13 @@ export function errorResponse(error: unknown): ApiResponse {
   if (error instanceof NotSupportedError) return { status: 501, body: errorBody(error.message) };
   // The task hub's argument errors, like .NET's ArgumentException, which the extension answers with 400.
   if (error instanceof RangeError) return { status: 400, body: errorBody(error.message) };
-  return { status: 500, body: errorBody(`Something went wrong while processing your request: ${errorMessage(error)}`) };
+  // Anything else, OperationNotApplicableError included, is the extension's catch-all answer, with the reason.
+  return { status: 500, body: { ...errorBody('Something went wrong while processing your request'), ExceptionMessage: errorMessage(error) } };
+}
+
+/** A 500 the task hub already logged as a warning: the refusal is expected, not a fault of the API. */
+export function isLoggedRefusal(error: unknown): boolean {
+  return error instanceof OperationNotApplicableError;
 }
 
 export function writeResponse(res: ServerResponse, response: ApiResponse): void {

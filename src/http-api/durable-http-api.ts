@@ -7,7 +7,7 @@ import { silentLogger, systemClock, type Clock, type Logger } from '../core';
 import type { TaskHubClient } from '../taskhub';
 import type { ApiContext } from './api-context';
 import { pathBelow, pathSegments, readBody, splitTarget, type ApiRequest } from './api-request';
-import { errorBody, errorResponse, writeResponse, type ApiResponse } from './api-response';
+import { errorBody, errorResponse, isLoggedRefusal, writeResponse, type ApiResponse } from './api-response';
 import { presentsKey } from './function-keys';
 import { durableClientPayload, WEBHOOK_PATH, type DurableClientPayload } from './management-urls';
 import { QueryParameters } from './query-parameters';
@@ -142,7 +142,7 @@ export class DurableHttpApi {
       }
     } catch (error) {
       response = errorResponse(error);
-      if (response.status >= 500) this.logger.error(`Durable HTTP API: ${method} ${segments.join('/')} failed: ${(error as Error)?.stack ?? error}`);
+      if (response.status >= 500 && !isLoggedRefusal(error)) this.logger.error(`Durable HTTP API: ${method} ${segments.join('/')} failed: ${(error as Error)?.stack ?? error}`);
     }
     // The query is never logged: it may carry the system key.
     this.logger.debug(`Durable HTTP API: ${method} ${segments.join('/')} -> ${response.status}`);

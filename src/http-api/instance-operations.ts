@@ -1,7 +1,7 @@
 // POST/DELETE on instances/ (specs/durable-functions-protocol.md §7; [ext] HttpApiHandler): the status
 // checks run first so callers get the extension's 404/410/412 instead of whatever the task hub says.
 
-import { isoTime, isRuntimeStatus, isTerminal } from '../core';
+import { isEntityInstanceId, isoTime, isRuntimeStatus, isTerminal } from '../core';
 import { InstanceExistsError, InstanceNotFoundError, InvalidInstanceStateError, NotSupportedError } from '../taskhub';
 import type { ApiContext } from './api-context';
 import { isJsonContentType, jsonInput, type ApiRequest } from './api-request';
@@ -15,18 +15,23 @@ const gone = (instanceId: string, status: string, action: string): ApiResponse =
   body: errorBody(`Instance '${instanceId}' is ${status}; a finished instance cannot be ${action}.`),
 });
 
-/** DELETE instances/{id}: 404 unknown, 412 while it runs, else 200 `{instancesDeleted}`. Entities skip the check. */
+/**
+ * DELETE instances/{id}: 404 unknown, 412 while it runs, else 200 `{instancesDeleted}`. An entity id ("@name@key")
+ * purges the entity, whatever it is doing; 404 when it does not exist.
+ */
 export async function purgeInstance(ctx: ApiContext, instanceId: string): Promise<ApiResponse> {
-  if (!instanceId.startsWith('@')) {
-    const state = await ctx.hub.getOrchestration(instanceId);
-    if (!state) return notFound(instanceId);
-    if (!isTerminal(state.status)) {
-      throw new HttpApiError(
-        412,
-        `Only orchestrations in a terminal state can be purged, but the orchestration with instance ID ${instanceId} has status ${state.status}`,
-        'string',
-      );
-    }
+  if (isEntityInstanceId(instanceId)) {
+    const deleted = await ctx.hub.purge(instanceId);
+    return deleted > 0 ? { status: 200, body: { instancesDeleted: deleted } } : notFound(instanceId);
+  }
+  const state = await ctx.hub.getOrchestration(instanceId);
+  if (!state) return notFound(instanceId);
+  if (!isTerminal(state.status)) {
+    throw new HttpApiError(
+      412,
+      `Only orchestrations in a terminal state can be purged, but the orchestration with instance ID ${instanceId} has status ${state.status}`,
+      'string',
+    );
   }
   return { status: 200, body: { instancesDeleted: await ctx.hub.purge(instanceId) } };
 }
@@ -46,7 +51,11 @@ export async function purgeInstances(ctx: ApiContext, req: ApiRequest): Promise<
 
 export type LifecycleOperation = 'terminate' | 'suspend' | 'resume';
 
-/** POST instances/{id}/terminate|suspend|resume?reason=: 404 unknown, 410 finished, else 202. */
+/**
+ * POST instances/{id}/terminate|suspend|resume?reason=: 404 unknown, 410 finished, else 202. Suspending a Suspended
+ * instance or resuming one that is not suspended fails in the task hub (OperationNotApplicableError), which the
+ * extension answers with its catch-all 500.
+ */
 export async function changeLifecycle(ctx: ApiContext, req: ApiRequest, instanceId: string, operation: LifecycleOperation): Promise<ApiResponse> {
   const state = await ctx.hub.getOrchestration(instanceId);
   if (!state) return notFound(instanceId);
@@ -56,9 +65,9 @@ export async function changeLifecycle(ctx: ApiContext, req: ApiRequest, instance
   try {
     await ctx.hub[operation](instanceId, reason);
   } catch (error) {
-    if (!(error instanceof InvalidInstanceStateError)) throw error;
-    if (finished(error.status)) return gone(instanceId, error.status, pastTense);
-    // Suspending a suspended or resuming a running instance changes nothing; the extension answers 202.
+    // It finished between the two reads.
+    if (error instanceof InvalidInstanceStateError && finished(error.status)) return gone(instanceId, error.status, pastTense);
+    throw error;
   }
   return { status: 202 };
 }

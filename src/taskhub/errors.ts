@@ -10,6 +10,17 @@ export class InvalidInstanceStateError extends Error {
   }
 }
 
+/**
+ * The instance has not finished, but the operation does not apply to its status: suspending a Suspended instance,
+ * resuming one that is not suspended. The extension's client throws (the HTTP API's 500) and logs the message.
+ */
+export class OperationNotApplicableError extends Error {
+  constructor(readonly instanceId: string, readonly status: string, readonly action: string) {
+    super(`Cannot ${action} orchestration instance in the ${status} state.`);
+    this.name = 'OperationNotApplicableError';
+  }
+}
+
 /** The task hub cannot do this (for example an operation the remote scheduler does not implement). */
 export class NotSupportedError extends Error {
   constructor(message: string) {

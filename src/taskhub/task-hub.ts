@@ -95,13 +95,15 @@ export interface TaskHubClient {
   /** Serialized JSON input. Throws InstanceNotFoundError; a finished instance ignores it (InvalidInstanceStateError). */
   raiseEvent(instanceId: string, eventName: string, input?: string): Promise<void>;
   terminate(instanceId: string, reason?: string, options?: { recursive?: boolean }): Promise<void>;
+  /** Throws InvalidInstanceStateError for a finished instance, OperationNotApplicableError for a Suspended one. */
   suspend(instanceId: string, reason?: string): Promise<void>;
+  /** Throws InvalidInstanceStateError for a finished instance, OperationNotApplicableError unless it is Suspended. */
   resume(instanceId: string, reason?: string): Promise<void>;
   /** Only failed instances can be rewound. */
   rewind(instanceId: string, reason?: string): Promise<void>;
   /** Starts the instance again with its original input; returns the (possibly new) instance id. */
   restart(instanceId: string, options?: { newInstanceId?: boolean }): Promise<string>;
-  /** Returns how many instances were deleted (0 or 1). */
+  /** Returns how many instances were deleted (0 or 1). An entity id ("@name@key") purges the entity, whatever it is doing. */
   purge(instanceId: string): Promise<number>;
   purgeBy(filter: PurgeInstancesFilter): Promise<number>;
   /** Resolves once the instance reaches a terminal status (or `undefined` on abort). */

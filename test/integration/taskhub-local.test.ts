@@ -10,7 +10,7 @@ import {
   type OrchestratorWorkItem,
 } from '../../src/core';
 import { MemoryBackend } from '../../src/backends/memory';
-import { InstanceExistsError, InstanceNotFoundError, InvalidInstanceStateError } from '../../src/taskhub';
+import { InstanceExistsError, InstanceNotFoundError, InvalidInstanceStateError, OperationNotApplicableError } from '../../src/taskhub';
 import { LocalTaskHub, WorkItemNotHeldError } from '../../src/taskhub/local';
 import { ScriptedWorker, waitFor, type EpisodeView, type Scripts } from '../support/scripted-worker';
 
@@ -295,6 +295,26 @@ describe('terminate, suspend and resume', () => {
     const resumedEpisode = w.taken[1] as OrchestratorWorkItem;
     expect(resumedEpisode.newEvents.map((e) => e.type)).toEqual(['orchestratorStarted', 'executionResumed']);
   });
+
+  // The extension's DurableClient.SuspendAsync/ResumeAsync refuse these and log the reason with the instance id.
+  it('refuses to suspend a Suspended instance and to resume a Running one, and logs why', async () => {
+    startWorker({ orchestrators: { Approval: waitForEvent('Approve') } });
+    const id = await hub.startOrchestration({ name: 'Approval', instanceId: 'held' });
+    await waitFor(async () => (await hub.getOrchestration(id))?.status === 'Running', 'the first episode');
+    await expect(hub.resume(id)).rejects.toThrow(new OperationNotApplicableError(id, 'Running', 'resume'));
+    await hub.suspend(id);
+    await waitFor(async () => (await hub.getOrchestration(id))?.status === 'Suspended', 'the suspension');
+    await expect(hub.suspend(id)).rejects.toMatchObject({ name: 'OperationNotApplicableError', message: 'Cannot suspend orchestration instance in the Suspended state.' });
+    expect(logs).toEqual(
+      expect.arrayContaining([
+        "warn: Instance 'held' of 'Approval': Cannot resume orchestration instance in the Running state.",
+        "warn: Instance 'held' of 'Approval': Cannot suspend orchestration instance in the Suspended state.",
+      ]),
+    );
+    await hub.terminate(id);
+    await hub.waitForCompletion(id);
+    await expect(hub.suspend(id)).rejects.toBeInstanceOf(InvalidInstanceStateError);
+  });
 });
 
 describe('rewind and restart', () => {
@@ -356,6 +376,16 @@ describe('purge and queries', () => {
     expect(await hub.purge('done')).toBe(1);
     expect(await hub.getOrchestration('done')).toBeUndefined();
     expect(await hub.purge('done')).toBe(0);
+  });
+
+  it('purges an entity whatever its state, named in any casing; 0 for one that never existed', async () => {
+    startWorker({ entities: { counter: (state) => ({ state: String(Number(state ?? '0') + 1) }) } });
+    await hub.signalEntity('@counter@myEntity', 'add');
+    await waitFor(async () => (await hub.getEntity('@counter@myEntity'))?.state === '1', 'the entity');
+    expect(await hub.purge('@Counter@myEntity')).toBe(1);
+    expect(await hub.getEntity('@counter@myEntity')).toBeUndefined();
+    expect(await backend.getInstance('@counter@myEntity')).toBeUndefined();
+    expect(await hub.purge('@counter@myEntity')).toBe(0);
   });
 
   it('purges by filter', async () => {

@@ -8,6 +8,7 @@ import {
   InstanceExistsError,
   InstanceNotFoundError,
   InvalidInstanceStateError,
+  OperationNotApplicableError,
   type EntityQuery,
   type EntityState,
   type OrchestrationQuery,
@@ -191,8 +192,13 @@ export class ScriptedTaskHub implements TaskHubClient {
 
   private transition(instanceId: string, from: RuntimeStatus, to: RuntimeStatus, action: string): void {
     const state = this.existing(instanceId);
-    if (state.status !== from) throw new InvalidInstanceStateError(instanceId, state.status, action);
-    this.put({ instanceId, status: to });
+    if (state.status === from) {
+      this.put({ instanceId, status: to });
+      return;
+    }
+    // As LocalTaskHub: only suspending or resuming an unfinished instance in the wrong status is OperationNotApplicable.
+    if (action === 'rewind' || isTerminal(state.status)) throw new InvalidInstanceStateError(instanceId, state.status, action);
+    throw new OperationNotApplicableError(instanceId, state.status, action);
   }
 
   private record(op: string, ...args: unknown[]): void {

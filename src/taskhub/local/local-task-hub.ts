@@ -6,6 +6,7 @@
 import {
   DEFAULT_MAX_ENTITY_BATCH_SIZE,
   TERMINAL_STATUSES,
+  clientVisibleHistory,
   inboundEvent,
   instanceIdProblem,
   isEntityInstanceId,
@@ -24,11 +25,12 @@ import {
   type InstanceRecord,
   type Logger,
   type OrchestratorResult,
+  type RuntimeStatus,
   type WorkItem,
   type WorkItemKind,
 } from '../../core';
 import type { Backend } from '../../backends';
-import { InstanceNotFoundError, InvalidInstanceStateError } from '../errors';
+import { InstanceNotFoundError, InvalidInstanceStateError, OperationNotApplicableError } from '../errors';
 import type {
   EntityQuery,
   EntityState,
@@ -149,7 +151,7 @@ export class LocalTaskHub implements TaskHub {
     const record = await this.backend.getInstance(instanceId);
     if (!record) return undefined;
     const state = orchestrationState(record);
-    if (options?.includeHistory) state.history = await this.backend.getHistory(instanceId);
+    if (options?.includeHistory) state.history = clientVisibleHistory(await this.backend.getHistory(instanceId));
     return state;
   }
 
@@ -167,11 +169,11 @@ export class LocalTaskHub implements TaskHub {
   }
 
   async suspend(instanceId: string, reason?: string): Promise<void> {
-    await this.sendToActive(instanceId, 'suspend', { type: 'executionSuspended', input: reason });
+    await this.sendToActive(instanceId, 'suspend', { type: 'executionSuspended', input: reason }, (status) => status !== 'Suspended');
   }
 
   async resume(instanceId: string, reason?: string): Promise<void> {
-    await this.sendToActive(instanceId, 'resume', { type: 'executionResumed', input: reason });
+    await this.sendToActive(instanceId, 'resume', { type: 'executionResumed', input: reason }, (status) => status === 'Suspended');
   }
 
   async rewind(instanceId: string, reason?: string): Promise<void> {
@@ -192,7 +194,8 @@ export class LocalTaskHub implements TaskHub {
   }
 
   async purge(instanceId: string): Promise<number> {
-    if (isEntityInstanceId(instanceId)) return 0;
+    // An entity is purged whatever it is doing, as on the extension; clients may give its name in any casing (§4.1).
+    if (isEntityInstanceId(instanceId)) return (await this.backend.purgeInstance(toSchedulerId(parseSchedulerId(instanceId)))) ? 1 : 0;
     const record = await this.backend.getInstance(instanceId);
     if (!record) return 0;
     if (!isTerminal(record.status)) throw new InvalidInstanceStateError(instanceId, record.status, 'purge');
@@ -275,14 +278,24 @@ export class LocalTaskHub implements TaskHub {
     return record;
   }
 
-  /** The HTTP API answers 404 for an unknown instance and 410 for a finished one (§7). */
+  /**
+   * The HTTP API answers 404 for an unknown instance and 410 for a finished one (§7). An unfinished instance in a
+   * status the operation does not apply to (suspending a Suspended one, resuming one that is not) is refused and
+   * logged, as the extension's DurableClient.SuspendAsync/ResumeAsync do.
+   */
   private async sendToActive(
     instanceId: string,
-    action: string,
+    action: 'raise an event for' | 'terminate' | 'suspend' | 'resume',
     body: EventBody<'eventRaised'> | EventBody<'executionTerminated'> | EventBody<'executionSuspended'> | EventBody<'executionResumed'>,
+    applies: (status: RuntimeStatus) => boolean = () => true,
   ): Promise<void> {
     const record = await this.orchestrationRecord(instanceId);
     if (isTerminal(record.status)) throw new InvalidInstanceStateError(instanceId, record.status, action);
+    if (!applies(record.status)) {
+      const refusal = new OperationNotApplicableError(instanceId, record.status, action);
+      this.logger.warn(`Instance '${instanceId}' of '${record.name}': ${refusal.message}`);
+      throw refusal;
+    }
     await this.backend.sendMessages([{ instanceId, event: inboundEvent(body, this.now()) }]);
   }
 }

@@ -65,6 +65,11 @@ test('defaults and catch-all parameters', async () => {
   expect(await (await fetch(url('/api/files/a/b/c.txt'))).json()).toEqual({ path: 'a/b/c.txt' });
 });
 
+test('request.params holds the route only: query and body values reach it only in streaming apps', async () => {
+  const answer = await fetch(url('/api/params/fromRoute?name=fromQuery&extra=x'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"fromBody":"b"}' });
+  expect(await answer.json()).toEqual({ name: 'fromRoute' });
+});
+
 test('methods select the function; auth levels are bypassed locally, as func does', async () => {
   expect((await fetch(url('/api/items/0f8fad5b-d9cb-469f-a165-70867728950e'), { method: 'DELETE' })).status).toBe(204);
   expect((await fetch(url('/api/items/42'), { method: 'DELETE' })).status).toBe(404);

@@ -145,12 +145,17 @@ describe('POST instances/{id}/terminate|suspend|resume', () => {
     expect(message(again)).toMatch(/Terminated/);
   });
 
-  it('suspends and resumes (operation names in any case), answering 202 for a resume of a running instance', async () => {
+  it('suspends and resumes (operation names in any case), refusing a second resume with the extension\'s 500', async () => {
     hub.put({ instanceId: 's1', status: 'Running' });
     expect((await httpCall(`${base}/instances/s1/Suspend?reason=maintenance`, { method: 'POST' })).status).toBe(202);
     expect((await hub.getOrchestration('s1'))?.status).toBe('Suspended');
     expect((await httpCall(`${base}/instances/s1/resume?reason=done`, { method: 'POST' })).status).toBe(202);
-    expect((await httpCall(`${base}/instances/s1/resume`, { method: 'POST' })).status).toBe(202);
+    const again = await httpCall(`${base}/instances/s1/resume`, { method: 'POST' });
+    expect(again.status).toBe(500);
+    expect(again.json).toEqual({
+      Message: 'Something went wrong while processing your request',
+      ExceptionMessage: 'Cannot resume orchestration instance in the Running state.',
+    });
     expect(hub.callsOf('suspend')).toEqual([['s1', 'maintenance']]);
   });
 

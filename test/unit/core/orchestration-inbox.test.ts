@@ -1,4 +1,4 @@
-import { isoTime, type HistoryEvent } from '../../../src/core';
+import { clientVisibleHistory, isoTime, type HistoryEvent } from '../../../src/core';
 import {
   T0,
   appended,
@@ -284,6 +284,53 @@ describe('rewind from the episode of the last failure', () => {
     expect(episode.activities).toEqual([{ instanceId: ID, executionId: 'e1', event: expect.objectContaining({ type: 'taskScheduled', eventId: 2 }) }]);
     // The fired timer answered a timer the cut dropped: the replay creates it again if the rerun fails.
     expect(episode.messages).toEqual([]);
+  });
+
+  // Task.all fails at its first failure; the rest of the fan-out answers a Failed instance.
+  describe('answers that arrive after the instance failed', () => {
+    const fanOut = [
+      ...runningHistory(
+        ID,
+        event({ type: 'subOrchestrationInstanceCreated', name: 'C', instanceId: 'kid0' }, 0),
+        event({ type: 'subOrchestrationInstanceCreated', name: 'C', instanceId: 'kid1' }, 1),
+        event({ type: 'subOrchestrationInstanceCreated', name: 'C', instanceId: 'kid2' }, 2),
+        event({ type: 'taskScheduled', name: 'Slow' }, 3),
+      ),
+      event({ type: 'orchestratorStarted' }),
+      event({ type: 'subOrchestrationInstanceFailed', taskScheduledId: 1, failureDetails: { errorType: 'Error', errorMessage: 'kid1 failed' } }),
+      event({ type: 'executionCompleted', orchestrationStatus: 'Failed', result: 'failed' }),
+      event({ type: 'orchestratorCompleted' }),
+    ];
+    const kid0Done = event({ type: 'subOrchestrationInstanceCompleted', taskScheduledId: 0, result: '"kid0"' });
+    const kid2Failed = event({ type: 'subOrchestrationInstanceFailed', taskScheduledId: 2, failureDetails: { errorType: 'Error', errorMessage: 'kid2 failed' } });
+    const slowDone = event({ type: 'taskCompleted', taskScheduledId: 3, result: '"slow"' });
+
+    it('are recorded without running code, and the instance record stays as it was; other messages are still dropped', () => {
+      const late = [message(ID, kid0Done), message(ID, kid2Failed), message(ID, slowDone), message(ID, slowDone), message(ID, event({ type: 'eventRaised', name: 'Go' }))];
+      const commit = expectCommit(decide(ID, { instance: failed, history: fanOut }, late));
+      expect(commit.instance).toEqual(failed);
+      expect(appended(commit)).toEqual([expect.objectContaining({ type: 'orchestratorStarted' }), kid0Done, kid2Failed, slowDone, expect.objectContaining({ type: 'orchestratorCompleted' })]);
+      expect(commit.messages).toEqual([]);
+    });
+
+    it('are left out of the history clients see, which ends with the execution', () => {
+      const recorded = [...fanOut, event({ type: 'orchestratorStarted' }), kid0Done, event({ type: 'orchestratorCompleted' })];
+      expect(clientVisibleHistory(recorded)).toEqual(fanOut);
+      expect(clientVisibleHistory(fanOut.slice(0, -4))).toEqual(fanOut.slice(0, -4));
+    });
+
+    it('are delivered again by a rewind, whose failures are rerun or rewound with the one the code saw', () => {
+      const recorded = [event({ type: 'orchestratorStarted' }), kid0Done, kid2Failed, slowDone, event({ type: 'orchestratorCompleted' })];
+      const episode = expectEpisode(decide(ID, { instance: failed, history: [...fanOut, ...recorded] }, [message(ID, event({ type: 'executionRewound', reason: 'fixed' }))]));
+      expect(episode.pastEvents).toEqual(fanOut.slice(0, -4));
+      expect(episode.activities).toEqual([]);
+      expect(episode.messages).toEqual([
+        { instanceId: 'kid1', event: expect.objectContaining({ type: 'executionRewound', reason: 'fixed' }) },
+        { instanceId: ID, executionId: 'e1', event: kid0Done },
+        { instanceId: 'kid2', event: expect.objectContaining({ type: 'executionRewound', reason: 'fixed' }) },
+        { instanceId: ID, executionId: 'e1', event: slowDone },
+      ]);
+    });
   });
 
   it('does not rewind an instance that has not failed', () => {
