@@ -1,0 +1,128 @@
+// Storage bindings over a real `durable-runtime start` process and a real Azurite (one per file): a durable activity
+// with a blob output whose path comes from its JSON input, HTTP → queue → queue trigger → table, blob and table
+// inputs, poison messages, and bindings the host does not serve named at start-up (issue 17).
+
+import { ContainerClient } from '@azure/storage-blob';
+import { QueueClient } from '@azure/storage-queue';
+import { rm } from 'node:fs/promises';
+import { startTestAzurite, type TestAzurite } from '../../support/azurite';
+import { freePort, runCli, startCli, type CliProcess } from '../../support/cli-process';
+import { compiledFixtureApp } from '../../support/fixture-apps';
+import { waitFor } from '../../support/wait-for';
+
+let azurite: TestAzurite;
+let appDir: string;
+let cli: CliProcess;
+
+const env = () => ({ AzureWebJobsStorage: azurite.connectionString, StorageConnString: azurite.connectionString });
+const url = (path: string) => `${cli.baseUrl}/api${path}`;
+
+beforeAll(async () => {
+  azurite = await startTestAzurite();
+  appDir = await compiledFixtureApp('storage-bindings');
+  cli = await startCli({ args: ['start', '--cwd', appDir, '--backend', 'memory'], env: env() });
+});
+
+afterAll(async () => {
+  await cli?.stop();
+  await azurite?.stop();
+  if (appDir) await rm(appDir, { recursive: true, force: true });
+});
+
+async function blobText(container: string, name: string): Promise<string | undefined> {
+  const blob = new ContainerClient(azurite.connectionString, container).getBlobClient(name);
+  return (await blob.exists()) ? (await blob.downloadToBuffer()).toString() : undefined;
+}
+
+describe('bindings the host does not serve', () => {
+  it('are named at start-up with the function, the binding and the type', () => {
+    expect(cli.output()).toMatch(/Function 'sendSms': output binding '\w+' of type 'twilioSms' is not served by durable-runtime/);
+  });
+
+  it('log an error naming the binding when an invocation sets a value on one', async () => {
+    const response = await fetch(url('/sendSms'), { method: 'POST', body: 'hello' });
+    expect(response.status).toBe(200);
+    await cli.waitForOutput(/Function 'sendSms' set a value on its output binding '\w+' of type 'twilioSms'.*NOT delivered/);
+  });
+
+  it('refuse start-up with --strict-bindings', async () => {
+    const result = await runCli({ args: ['start', '--cwd', appDir, '--backend', 'memory', '--strict-bindings', '--port', String(await freePort())], env: env() });
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(/--strict-bindings[\s\S]*Function 'sendSms': output binding '\w+' of type 'twilioSms'/);
+  });
+});
+
+describe('blob output on a durable activity (the backupSiteContent pattern)', () => {
+  it('writes each blob at the path taken from the activity input', async () => {
+    const items = [
+      { backupPath: 'site/index.html', content: '<h1>home</h1>' },
+      { backupPath: 'site/css/main.css', content: 'body{}' },
+    ];
+    const started = await fetch(url('/backup'), { method: 'POST', body: JSON.stringify(items) });
+    expect(started.status).toBe(202);
+    const { statusQueryGetUri } = (await started.json()) as { statusQueryGetUri: string };
+    const status = await waitFor('the backup to finish', async () => {
+      const body = (await (await fetch(statusQueryGetUri)).json()) as { runtimeStatus: string; output: unknown };
+      return ['Completed', 'Failed'].includes(body.runtimeStatus) ? body : undefined;
+    });
+    expect(status).toMatchObject({ runtimeStatus: 'Completed', output: 13 + 6 });
+    expect(await blobText('backups', 'site/index.html')).toBe('<h1>home</h1>');
+    expect(await blobText('backups', 'site/css/main.css')).toBe('body{}');
+  });
+
+  it('serves a blob input whose path comes from the HTTP route, and null for a missing blob', async () => {
+    await new ContainerClient(azurite.connectionString, 'backups').getBlockBlobClient('report.txt').upload('quarterly', 9);
+    const found = await fetch(url('/backups/report.txt'));
+    expect(found.status).toBe(200);
+    expect(await found.text()).toBe('quarterly');
+    expect((await fetch(url('/backups/missing.txt'))).status).toBe(404);
+  });
+});
+
+describe('HTTP → queue → queue trigger → table', () => {
+  it('carries an order through the queue into the table, readable through a table input', async () => {
+    const response = await fetch(url('/orders/contoso'), { method: 'POST', body: JSON.stringify({ item: 'widget' }) });
+    expect(response.status).toBe(202);
+    const orders = await waitFor('the order in the Orders table', async () => {
+      const listed = (await (await fetch(url('/orders/contoso'))).json()) as Record<string, unknown>[];
+      return listed.length > 0 ? listed : undefined;
+    });
+    expect(orders).toEqual([expect.objectContaining({ PartitionKey: 'contoso', item: 'widget', dequeueCount: 1 })]);
+    // The queue message was deleted after success, and the receipt blob ({rand-guid}) was written.
+    const queue = new QueueClient(azurite.connectionString, 'orders');
+    expect((await queue.getProperties()).approximateMessagesCount).toBe(0);
+    const receipts = [];
+    for await (const blob of new ContainerClient(azurite.connectionString, 'receipts').listBlobsFlat({ prefix: 'contoso/' })) receipts.push(blob.name);
+    expect(receipts).toEqual([expect.stringMatching(/^contoso\/[0-9a-f-]{36}\.json$/)]);
+  });
+});
+
+describe('poison messages', () => {
+  it('move to <queue>-poison after 5 failed tries, unchanged', async () => {
+    const queue = new QueueClient(azurite.connectionString, 'doomed');
+    await queue.createIfNotExists();
+    const body = Buffer.from(JSON.stringify({ job: 42 })).toString('base64');
+    await queue.sendMessage(body);
+    const poison = new QueueClient(azurite.connectionString, 'doomed-poison');
+    const [message] = await waitFor('the message in doomed-poison', async () => {
+      if (!(await poison.exists())) return undefined;
+      const peeked = (await poison.peekMessages()).peekedMessageItems;
+      return peeked.length > 0 ? peeked : undefined;
+    });
+    expect(message.messageText).toBe(body);
+    const tries = cli.output().match(/cannot handle \{"job":42\} \(try \d\)/g) ?? [];
+    expect(tries.sort()).toEqual([1, 2, 3, 4, 5].map((n) => `cannot handle {"job":42} (try ${n})`));
+    expect((await queue.getProperties()).approximateMessagesCount).toBe(0);
+  });
+
+  it('include a message that is not base64, after the same 5 tries', async () => {
+    const queue = new QueueClient(azurite.connectionString, 'doomed');
+    await queue.sendMessage('not base64!');
+    const poison = new QueueClient(azurite.connectionString, 'doomed-poison');
+    await waitFor('the undecodable message in doomed-poison', async () => {
+      const peeked = (await poison.peekMessages({ numberOfMessages: 32 })).peekedMessageItems;
+      return peeked.some((m) => m.messageText === 'not base64!') || undefined;
+    });
+    expect(cli.output()).toMatch(/Function 'alwaysFails', queue trigger '\w+': message [\w-]+ on 'doomed' cannot be read: the message is not valid base64/);
+  });
+});
