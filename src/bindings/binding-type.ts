@@ -22,6 +22,8 @@ export interface BindingCall {
 export interface BindingType {
   /** The binding's `type` as @azure/functions emits it (specs/storage-bindings.md §4.1). */
   readonly type: string;
+  /** The option that says where values go or come from: `path`, `queueName`, `tableName`. */
+  readonly target: string;
   /** The value `context.extraInputs.get(binding)` returns. */
   input?(call: BindingCall): Promise<unknown>;
   /** Delivers what the handler set; a rejection fails the invocation. */

@@ -7,6 +7,7 @@ import { splitBlobPath } from './blob-path';
 
 export const blobBinding: BindingType = {
   type: 'blob',
+  target: 'path',
 
   async input(call) {
     const { container, blobName } = splitBlobPath(call.resolve('path'), call);

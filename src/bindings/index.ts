@@ -6,3 +6,4 @@ export { createStorageBindingsExtension, type StorageBindingsExtensionOptions } 
 export { BindingExpressionError, resolveBindingExpression, bindingParameters, type ExpressionScope } from './binding-expressions';
 export { bindingDataOf } from './binding-data';
 export { BINDING_TYPES, TRIGGER_TYPES } from './binding-types';
+export { recordStorageOutputs, type RecordedOutput } from './recorded-outputs';

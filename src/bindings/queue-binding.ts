@@ -7,6 +7,7 @@ import { encodeQueueMessage } from './queue-message-text';
 
 export const queueBinding: BindingType = {
   type: 'queue',
+  target: 'queueName',
 
   async output(call, value) {
     const where = `Function '${call.invocation.fn.name}', queue output binding '${call.binding.name}'`;

@@ -12,6 +12,7 @@ const TABLE_NAME = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
 
 export const tableBinding: BindingType = {
   type: 'table',
+  target: 'tableName',
 
   async input(call) {
     const table = await tableOf(call);
