@@ -3,9 +3,10 @@
 import type { BindingType, TriggerType } from './binding-type';
 import { blobBinding } from './blob-binding';
 import { queueBinding } from './queue-binding';
+import { blobTrigger } from './blob-trigger';
 import { queueTrigger } from './queue-trigger';
 import { tableBinding } from './table-binding';
 
 export const BINDING_TYPES: readonly BindingType[] = [blobBinding, queueBinding, tableBinding];
 
-export const TRIGGER_TYPES: readonly TriggerType[] = [queueTrigger];
+export const TRIGGER_TYPES: readonly TriggerType[] = [queueTrigger, blobTrigger];

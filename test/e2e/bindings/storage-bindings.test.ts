@@ -126,3 +126,47 @@ describe('poison messages', () => {
     expect(cli.output()).toMatch(/Function 'alwaysFails', queue trigger '\w+': message [\w-]+ on 'doomed' cannot be read: the message is not valid base64/);
   });
 });
+
+describe('blob trigger', () => {
+  const uploads = () => new ContainerClient(azurite.connectionString, 'uploads');
+  const runsFor = (output: string, name: string) => output.split(`processUpload ran for uploads/${name} `).length - 1;
+
+  it('runs once per blob version, across a restart, and again for a new version', async () => {
+    await uploads().createIfNotExists();
+    await uploads().getBlockBlobClient('a.txt').upload('first', 5);
+    await waitFor('processed/a.txt', async () => (await blobText('processed', 'a.txt')) === 'FIRST' || undefined, 30_000, 50, () => cli.output().slice(-3000));
+    expect(runsFor(cli.output(), 'a.txt')).toBe(1);
+    // The receipt lies where the storage extension keeps it, marked complete.
+    const receipts = new ContainerClient(azurite.connectionString, 'azure-webjobs-hosts');
+    const names: { name: string; completed?: string }[] = [];
+    for await (const blob of receipts.listBlobsFlat({ prefix: 'blobreceipts/', includeMetadata: true })) names.push({ name: blob.name, completed: blob.metadata?.IsCompleted ?? blob.metadata?.iscompleted });
+    expect(names).toContainEqual({ name: expect.stringMatching(/^blobreceipts\/[^/]+\/Host\.Functions\.processUpload\/[^/]+\/uploads\/a\.txt$/), completed: 'true' });
+
+    // A restarted host finds the receipt of a.txt's version and leaves it alone; b.txt shows a scan has passed it.
+    await cli.stop();
+    cli = await startCli({ args: ['start', '--cwd', appDir, '--backend', 'memory'], env: env() });
+    await uploads().getBlockBlobClient('b.txt').upload('second', 6);
+    await waitFor('processed/b.txt', async () => (await blobText('processed', 'b.txt')) === 'SECOND' || undefined);
+    expect(runsFor(cli.output(), 'a.txt')).toBe(0);
+
+    await uploads().getBlockBlobClient('a.txt').upload('changed', 7);
+    await waitFor('processed/a.txt of the new version', async () => (await blobText('processed', 'a.txt')) === 'CHANGED' || undefined);
+    expect(runsFor(cli.output(), 'a.txt')).toBe(1);
+  });
+
+  it('sends a blob that fails 5 times to webjobs-blobtrigger-poison', async () => {
+    await uploads().getBlockBlobClient('bad-1.txt').upload('x', 1);
+    const poison = new QueueClient(azurite.connectionString, 'webjobs-blobtrigger-poison');
+    const [message] = await waitFor('the poison message', async () => {
+      if (!(await poison.exists())) return undefined;
+      const peeked = (await poison.peekMessages()).peekedMessageItems;
+      return peeked.length > 0 ? peeked : undefined;
+    });
+    expect(JSON.parse(Buffer.from(message.messageText, 'base64').toString())).toMatchObject({
+      FunctionId: 'Host.Functions.processUpload',
+      ContainerName: 'uploads',
+      BlobName: 'bad-1.txt',
+    });
+    expect(runsFor(cli.output(), 'bad-1.txt')).toBe(5);
+  });
+});
