@@ -20,7 +20,13 @@ export function unservedBindings(app: FunctionApp, servedTriggerTypes: ReadonlyS
   );
 }
 
+/** One line: which function, which binding, which type, and what that means for the app. */
 export function describeUnservedBinding({ fn, binding }: UnservedBinding): string {
-  const role = binding.name === fn.triggerBindingName ? 'trigger' : `${binding.direction === 'out' ? 'output' : 'input'} binding`;
-  return `Function '${fn.name}': ${role} '${binding.name}' of type '${binding.type}' is not served by durable-runtime`;
+  const [role, effect] =
+    binding.name === fn.triggerBindingName
+      ? ['trigger', `nothing triggers the function (POST /admin/functions/${fn.name} runs it)`]
+      : binding.direction === 'out'
+        ? ['output binding', 'values set on it are not delivered']
+        : ['input binding', 'it has no value'];
+  return `Function '${fn.name}': ${role} '${binding.name}' of type '${binding.type}' is not served by durable-runtime: ${effect}`;
 }

@@ -123,7 +123,7 @@ export class FunctionsHost {
     // Extensions register their binding providers in start(), so coverage is known only now.
     const unserved = unservedBindings(this.#app, served).map(describeUnservedBinding);
     if (this.options.strictBindings && unserved.length > 0) throw new UnservedBindingsError(unserved);
-    for (const line of unserved) this.#logger.warn(`${line}: values it should deliver are not delivered (use --strict-bindings to refuse to start).`);
+    for (const line of unserved) this.#logger.warn(`${line} (--strict-bindings refuses to start instead).`);
     this.#timers.start(timers);
     this.#logger.info(formatFunctionListing(this.#app, routes, this.baseUrl, served));
     this.#state = 'Running';

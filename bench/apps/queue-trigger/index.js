@@ -3,6 +3,7 @@
 const { app } = require('@azure/functions');
 
 const latencies = [];
+let firstDoneAt = 0;
 let lastDoneAt = 0;
 
 app.storageQueue('consume', {
@@ -10,8 +11,10 @@ app.storageQueue('consume', {
   connection: 'AzureWebJobsStorage',
   handler: (message) => {
     lastDoneAt = Date.now();
+    firstDoneAt ||= lastDoneAt;
     latencies.push(lastDoneAt - message.sentAt);
   },
 });
 
-app.get('stats', { handler: () => ({ jsonBody: { count: latencies.length, lastDoneAt, latencies } }) });
+app.get('stats', { handler: () => ({ jsonBody: { count: latencies.length, firstDoneAt, lastDoneAt, latencies } }) });
+app.post('reset', { handler: () => { latencies.length = 0; firstDoneAt = lastDoneAt = 0; return { status: 204 }; } });
