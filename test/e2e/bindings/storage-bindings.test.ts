@@ -88,12 +88,26 @@ describe('HTTP → queue → queue trigger → table', () => {
       return listed.length > 0 ? listed : undefined;
     });
     expect(orders).toEqual([expect.objectContaining({ PartitionKey: 'contoso', item: 'widget', dequeueCount: 1 })]);
-    // The queue message was deleted after success, and the receipt blob ({rand-guid}) was written.
+    // The queue message is deleted after the invocation succeeded, which also wrote the receipt blob ({rand-guid}).
     const queue = new QueueClient(azurite.connectionString, 'orders');
-    expect((await queue.getProperties()).approximateMessagesCount).toBe(0);
-    const receipts = [];
+    await waitFor('the order message to be deleted', async () => (await queue.getProperties()).approximateMessagesCount === 0 || undefined);
+    const receipts: string[] = [];
     for await (const blob of new ContainerClient(azurite.connectionString, 'receipts').listBlobsFlat({ prefix: 'contoso/' })) receipts.push(blob.name);
     expect(receipts).toEqual([expect.stringMatching(/^contoso\/[0-9a-f-]{36}\.json$/)]);
+  });
+});
+
+describe('queue and table outputs', () => {
+  it('write one queue message per array element, objects as JSON, base64-encoded', async () => {
+    expect((await fetch(url('/audit'), { method: 'POST', body: JSON.stringify(['created', 'paid', { step: 3 }]) })).status).toBe(202);
+    const peeked = (await new QueueClient(azurite.connectionString, 'audit').peekMessages({ numberOfMessages: 32 })).peekedMessageItems;
+    expect(peeked.map((m) => Buffer.from(m.messageText, 'base64').toString())).toEqual(['created', 'paid', '{"step":3}']);
+  });
+
+  it('fail the invocation, naming the function and the binding, for a table entity without keys', async () => {
+    expect((await fetch(url('/addNote'), { method: 'POST', body: JSON.stringify({ text: 'no keys' }) })).status).toBe(500);
+    await cli.waitForOutput(/Function 'addNote', table binding '\w+': the entity \{"text":"no keys"\} has no PartitionKey and RowKey strings/);
+    expect((await fetch(url('/addNote'), { method: 'POST', body: JSON.stringify({ PartitionKey: 'p', RowKey: 'r', text: 'keyed' }) })).status).toBe(201);
   });
 });
 
@@ -112,7 +126,7 @@ describe('poison messages', () => {
     expect(message.messageText).toBe(body);
     const tries = cli.output().match(/cannot handle \{"job":42\} \(try \d\)/g) ?? [];
     expect(tries.sort()).toEqual([1, 2, 3, 4, 5].map((n) => `cannot handle {"job":42} (try ${n})`));
-    expect((await queue.getProperties()).approximateMessagesCount).toBe(0);
+    await waitFor('the original to be deleted', async () => (await queue.getProperties()).approximateMessagesCount === 0 || undefined);
   });
 
   it('include a message that is not base64, after the same 5 tries', async () => {
