@@ -100,10 +100,15 @@ class QueueListener implements TriggerListener {
       }
       this.#backoff.reset();
       for (const message of messages) {
-        const run = this.#process(message).finally(() => {
-          this.#running.delete(run);
-          this.#slotFreed?.();
-        });
+        // Storage failures while completing a message leave it to its visibility timeout, so it is retried, not lost.
+        const run = this.#process(message)
+          .catch((error) =>
+            this.#context.logger.error(`Function '${this.#context.fn.name}': message ${message.messageId} on '${this.#queueName}': ${describeStorageFailure(error)} It is tried again once visible.`),
+          )
+          .finally(() => {
+            this.#running.delete(run);
+            this.#slotFreed?.();
+          });
         this.#running.add(run);
       }
     }
