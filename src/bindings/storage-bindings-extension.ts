@@ -27,6 +27,8 @@ export function createStorageBindingsExtension(options: StorageBindingsExtension
   const settings = options.settings ?? (nativeEnv as AppSettings);
   let accounts: StorageAccounts | undefined;
   const listeners: TriggerListener[] = [];
+  let listenersStopped: Promise<unknown> | undefined;
+  const stopListeners = () => (listenersStopped ??= Promise.all(listeners.map((listener) => listener.stop())));
 
   return {
     name: 'Storage',
@@ -71,8 +73,11 @@ export function createStorageBindingsExtension(options: StorageBindingsExtension
       }
     },
 
+    // Listeners take no new messages or blobs once the host begins to stop; what they took finishes first.
+    quiesce: () => void stopListeners(),
+
     async stop() {
-      await Promise.all(listeners.splice(0).map((listener) => listener.stop()));
+      await stopListeners();
       await accounts?.close();
     },
   };

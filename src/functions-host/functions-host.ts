@@ -29,6 +29,8 @@ export interface HostExtension {
   /** Handles requests before function routes (e.g. /runtime/webhooks/durabletask/...). Resolve true when handled. */
   handleHttp?(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   start?(host: { app: FunctionApp; baseUrl: string; port: number; systemKey?: string; hostId: string }): Promise<void>;
+  /** Stop taking new work at once (called first on shutdown), so draining the app's invocations can finish. */
+  quiesce?(): void;
   /** Drain on shutdown (called after in-flight HTTP requests finished, before appTerminate hooks). */
   stop?(): Promise<void>;
 }
@@ -139,6 +141,7 @@ export class FunctionsHost {
     this.#stopping ??= (async () => {
       this.#state = 'Stopping';
       this.#timers.stop();
+      for (const extension of this.#extensions) extension.quiesce?.();
       await this.#responsesDone();
       await this.#app.drain();
       for (const extension of [...this.#extensions].reverse()) {

@@ -184,3 +184,21 @@ describe('blob trigger', () => {
     expect(runsFor(cli.output(), 'bad-1.txt')).toBe(5);
   });
 });
+
+describe('stopping', () => {
+  it('takes no new messages once the host stops; the ones it took finish and the rest stay queued', async () => {
+    const queue = new QueueClient(azurite.connectionString, 'slow-items');
+    await queue.createIfNotExists();
+    // Hidden for a few seconds, so the whole backlog becomes visible together rather than trickling in.
+    await Promise.all(Array.from({ length: 100 }, (_, i) => queue.sendMessage(Buffer.from(String(i)).toString('base64'), { visibilityTimeout: 5 })));
+    await cli.waitForOutput(/slowWorker finished/);
+    const status = await cli.stop();
+    expect(status.code).toBe(0);
+    const started = cli.output().split("Executing 'Functions.slowWorker'").length - 1;
+    const finished = cli.output().split(/Executed 'Functions\.slowWorker' \(Succeeded/).length - 1;
+    expect(finished).toBe(started);
+    // Only what was in flight when the stop began: at most batchSize + newBatchThreshold (4 + 4 in host.json).
+    expect(started).toBeLessThanOrEqual(8);
+    expect((await queue.getProperties()).approximateMessagesCount).toBe(100 - finished);
+  });
+});
