@@ -6,10 +6,15 @@
  *                                  each file in its own activity, and returns { directory, fileCount, totalBytes }.
  *                                  Body {"directory": "<path>"} (relative paths start at the app root); without one it
  *                                  measures the folder holding these compiled samples.
+ *   POST /api/StartBackupSiteContent  `BackupSiteContent`, as in the official Durable Functions sample: lists the files
+ *                                  the same way and copies each one in its own activity to the blob
+ *                                  `backups/<path relative to the folder>` through a blob output binding whose path,
+ *                                  `backups/{backupPath}`, comes from the activity's JSON input. Same body; the
+ *                                  storage account is the `StorageConnString` setting. Returns the same summary.
  */
-import { HttpRequest } from '@azure/functions';
+import { HttpRequest, InvocationContext, output } from '@azure/functions';
 import * as df from 'durable-functions';
-import { lstat, readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { answeringInvalidInput, inputObject, readJsonBody, textInput } from './shared/sample-input';
 
@@ -72,6 +77,43 @@ df.app.orchestration('DirectorySize', function* (context) {
     };
 });
 
+interface BackupItem {
+    /** The blob name under the `backups` container: the file's path relative to the folder, with forward slashes. */
+    backupPath: string;
+    filePath: string;
+}
+
+const backupBlob = output.storageBlob({
+    path: 'backups/{backupPath}',
+    connection: 'StorageConnString',
+});
+
+df.app.activity('CopyFileToBlob', {
+    extraOutputs: [backupBlob],
+    handler: async ({ backupPath, filePath }: BackupItem, context: InvocationContext): Promise<number> => {
+        const content = await readFile(filePath);
+        context.log(`Copying '${filePath}' to 'backups/${backupPath}'. Total bytes = ${content.length}.`);
+        context.extraOutputs.set(backupBlob, content);
+        return content.length;
+    },
+});
+
+df.app.orchestration('BackupSiteContent', function* (context) {
+    const directory = directoryInput(context.df.getInput());
+    const listing: DirectoryListing = yield context.df.callActivity('ListFiles', directory);
+    const sizes: number[] = yield context.df.Task.all(
+        listing.files.map((filePath) => {
+            const backupPath = path.relative(listing.directory, filePath).split(path.sep).join('/');
+            return context.df.callActivity('CopyFileToBlob', { backupPath, filePath } satisfies BackupItem);
+        }),
+    );
+    return {
+        directory: listing.directory,
+        fileCount: sizes.length,
+        totalBytes: sizes.reduce((total, size) => total + size, 0),
+    };
+});
+
 function directoryInput(input: unknown): string | undefined {
     const directory = inputObject(input, 'The DirectorySize input').directory;
     return directory === undefined ? undefined : textInput(directory, 'directory');
@@ -86,13 +128,16 @@ df.app.client.http('StartFanOutFanIn', {
     },
 });
 
-df.app.client.http('StartDirectorySize', {
-    methods: ['POST'],
-    authLevel: 'anonymous',
-    handler: answeringInvalidInput(async (request: HttpRequest, client: df.DurableClient) => {
+/** Both folder orchestrations take `{"directory": "<path>"}` from the body or `?directory=`. */
+function startWithDirectory(orchestration: string) {
+    return answeringInvalidInput(async (request: HttpRequest, client: df.DurableClient) => {
         const body = inputObject(await readJsonBody(request), 'The request body');
         const directory = directoryInput({ directory: body.directory ?? request.query.get('directory') ?? undefined });
-        const instanceId = await client.startNew('DirectorySize', { input: { directory } });
+        const instanceId = await client.startNew(orchestration, { input: { directory } });
         return client.createCheckStatusResponse(request, instanceId);
-    }),
-});
+    });
+}
+
+df.app.client.http('StartDirectorySize', { methods: ['POST'], authLevel: 'anonymous', handler: startWithDirectory('DirectorySize') });
+
+df.app.client.http('StartBackupSiteContent', { methods: ['POST'], authLevel: 'anonymous', handler: startWithDirectory('BackupSiteContent') });

@@ -139,6 +139,10 @@ var hostAppSettings = {
   AzureWebJobsStorage__tableServiceUri: storage.outputs.tableEndpoint
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identity.outputs.clientId
+  // The BackupSiteContent sample's blob output (connection 'StorageConnString') on the same account, by identity.
+  StorageConnString__blobServiceUri: storage.outputs.blobEndpoint
+  StorageConnString__credential: 'managedidentity'
+  StorageConnString__clientId: identity.outputs.clientId
   TASKHUB_NAME: taskHubName
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=${identity.outputs.clientId}'

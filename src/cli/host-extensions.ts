@@ -3,6 +3,7 @@
 import type { Logger } from '../core';
 import type { FunctionApp, HostExtension } from '../functions-host';
 import type { StorageProviderType } from '../worker';
+import { createStorageBindingsExtension } from '../bindings';
 import { createDurableExtension } from './durable-extension';
 
 export interface ExtensionContext {
@@ -14,5 +15,5 @@ export interface ExtensionContext {
 }
 
 export function createHostExtensions(context: ExtensionContext): HostExtension[] {
-  return [createDurableExtension(context)];
+  return [createDurableExtension(context), createStorageBindingsExtension({ app: context.app, logger: context.logger })];
 }

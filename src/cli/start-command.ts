@@ -18,6 +18,7 @@ export const START_OPTIONS: readonly OptionSpec[] = [
     description: `Durable storage: memory, AzureStorage or azureManaged (default: ${BACKEND_ENV}, else host.json storageProvider.type)`,
   },
   { name: 'require-keys', description: 'Enforce authLevel with function keys from .durable-runtime/keys.json (created on first use)' },
+  { name: 'strict-bindings', description: 'Refuse to start when the app declares a binding durable-runtime does not serve (default: warn)' },
   { name: 'verbose', description: 'Show debug logs' },
   { name: 'help', alias: 'h', description: 'Show this help' },
 ];
@@ -58,6 +59,7 @@ export async function startCommand(argv: readonly string[], logger: ConsoleLogge
     port,
     backend,
     requireKeys: options['require-keys'] === true,
+    strictBindings: options['strict-bindings'] === true,
     logger,
     onAppLoaded: (app) => {
       if (!options.verbose) logger.useHostJsonLevel(app.hostConfig.defaultLogLevel);

@@ -18,6 +18,8 @@ export interface StartFunctionsAppOptions {
   backend?: StorageProviderType;
   /** Enforce authLevel and the durable webhooks' system key with keys in <appDir>/.durable-runtime/keys.json. */
   requireKeys?: boolean;
+  /** Refuse to start when a binding is not served, instead of warning (`--strict-bindings`). */
+  strictBindings?: boolean;
   logger?: Logger;
   /** Called once the app is loaded, before the host starts (the CLI applies host.json's log level here). */
   onAppLoaded?(app: FunctionApp): void;
@@ -38,6 +40,7 @@ export async function startFunctionsApp(options: StartFunctionsAppOptions): Prom
     app,
     port,
     requireKeys,
+    strictBindings: options.strictBindings === true,
     extensions: createHostExtensions({ app, logger, backendChoice: options.backend, requireKeys }),
     logger,
   });

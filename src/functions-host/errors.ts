@@ -28,6 +28,17 @@ export class FunctionRegistrationError extends FunctionsHostError {
   }
 }
 
+/** `--strict-bindings`: the app declares bindings this host does not serve. */
+export class UnservedBindingsError extends FunctionsHostError {
+  constructor(readonly descriptions: readonly string[]) {
+    super(
+      `The app declares ${descriptions.length} binding(s) that durable-runtime does not serve (--strict-bindings):\n` +
+        descriptions.map((line) => `  - ${line}`).join('\n') +
+        '\nRemove them, run the app on the Azure Functions host, or start without --strict-bindings to run the rest.',
+    );
+  }
+}
+
 export class FunctionNotFoundError extends FunctionsHostError {
   constructor(readonly functionName: string) {
     super(`The app has no function named '${functionName}'. Function names are case-insensitive; check the name or the app's registrations.`);

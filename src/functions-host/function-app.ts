@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../core';
-import type { CoreApi, FunctionRegistration, RegisteredFunction } from './core-api';
+import type { BindingInfo, CoreApi, FunctionRegistration, RegisteredFunction } from './core-api';
 import type {
   CoreInvocationContext,
   ProgrammingModel,
@@ -56,7 +56,18 @@ export interface RpcInvocationResult {
   returnedNothing: boolean;
 }
 
-export type InputBindingProvider = (fn: RegisteredFunction, bindingName: string) => unknown;
+/** What an invocation offers its bindings: the function, the invocation id and the trigger's data (binding expressions read it). */
+export interface BindingInvocation {
+  readonly fn: RegisteredFunction;
+  readonly invocationId: string;
+  /** The trigger's input as the worker protocol carries it. */
+  readonly trigger: RpcTypedData | null | undefined;
+  readonly triggerMetadata: Readonly<Record<string, RpcTypedData>> | undefined;
+}
+
+export type InputBindingProvider = (fn: RegisteredFunction, bindingName: string, invocation: BindingInvocation) => unknown;
+/** Delivers the value a handler set on an output binding; a rejection fails the invocation, as in the Functions host. */
+export type OutputBindingWriter = (binding: BindingInfo, value: unknown, invocation: BindingInvocation) => Promise<void>;
 
 export interface FunctionApp {
   readonly appDir: string;
@@ -71,6 +82,10 @@ export interface FunctionApp {
   getFunction(name: string): RegisteredFunction | undefined;
   /** Registers a provider for input bindings of one type (e.g. 'durableClient'), used on every invocation of any function that declares one. */
   provideInputBinding(type: string, provider: InputBindingProvider): void;
+  /** Registers the writer for output bindings of one type (e.g. 'blob'), called after every invocation that set a value on one. */
+  provideOutputBinding(type: string, writer: OutputBindingWriter): void;
+  /** Whether a provider or writer serves this non-trigger binding (HTTP outputs are the host's own). */
+  servesBinding(binding: BindingInfo): boolean;
   /**
    * Invokes a function as the Node worker does. Rejects with the user's error if the handler throws, and with a
    * FunctionTimeoutError after host.json `functionTimeout`.
@@ -93,6 +108,7 @@ export class LoadedFunctionApp implements FunctionApp {
   readonly capabilities: Record<string, string> = {};
   readonly #registrations: Map<string, FunctionRegistration>;
   readonly #providers = new Map<string, InputBindingProvider>();
+  readonly #writers = new Map<string, OutputBindingWriter>();
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #appHookData: Record<string, unknown> = {};
   #terminated?: Promise<void>;
@@ -115,6 +131,16 @@ export class LoadedFunctionApp implements FunctionApp {
 
   provideInputBinding(type: string, provider: InputBindingProvider): void {
     this.#providers.set(type.toLowerCase(), provider);
+  }
+
+  provideOutputBinding(type: string, writer: OutputBindingWriter): void {
+    this.#writers.set(type.toLowerCase(), writer);
+  }
+
+  servesBinding(binding: BindingInfo): boolean {
+    const type = binding.type.toLowerCase();
+    if (binding.direction === 'in') return this.#providers.has(type);
+    return type === 'http' || this.#writers.has(type);
   }
 
   get activeInvocations(): number {
@@ -216,7 +242,13 @@ export class LoadedFunctionApp implements FunctionApp {
 
   async #run(registration: FunctionRegistration, invocationId: string, init: RpcInvocationInit): Promise<RpcInvocationResult> {
     if (!this.programmingModel) throw new FunctionsHostError('No programming model was registered; is @azure/functions loaded by the app?');
-    const inputData = [...init.inputData, ...(await this.#providedInputs(registration.fn, init.inputData))];
+    const invocation: BindingInvocation = {
+      fn: registration.fn,
+      invocationId,
+      trigger: init.inputData.find((input) => input.name === registration.fn.triggerBindingName)?.data,
+      triggerMetadata: init.triggerMetadata,
+    };
+    const inputData = [...init.inputData, ...(await this.#providedInputs(invocation, init.inputData))];
     let invocationContext: unknown;
     const coreCtx: CoreInvocationContext = {
       invocationId,
@@ -250,18 +282,42 @@ export class LoadedFunctionApp implements FunctionApp {
     if (postContext.error !== null && postContext.error !== undefined) throw postContext.error;
 
     const response = await model.getResponse(context, postContext.result);
+    await this.#writeOutputs(invocation, response);
     return { invocationId, response, returnedNothing: postContext.result === null || postContext.result === undefined };
   }
 
   /** Values for input bindings that extensions provide (e.g. durableClient), unless the caller passed them. */
-  async #providedInputs(fn: RegisteredFunction, given: RpcParameterBinding[]): Promise<RpcParameterBinding[]> {
+  async #providedInputs(invocation: BindingInvocation, given: RpcParameterBinding[]): Promise<RpcParameterBinding[]> {
+    const { fn } = invocation;
     const provided: RpcParameterBinding[] = [];
     for (const binding of Object.values(fn.bindings)) {
       if (binding.direction !== 'in' || binding.name === fn.triggerBindingName || given.some((input) => input.name === binding.name)) continue;
       const provider = this.#providers.get(binding.type.toLowerCase());
-      if (provider) provided.push({ name: binding.name, data: encodeTypedData(await provider(fn, binding.name)) });
+      if (provider) provided.push({ name: binding.name, data: encodeTypedData(await provider(fn, binding.name, invocation)) });
     }
     return provided;
+  }
+
+  /**
+   * Hands each output value to the writer of its binding type. A value set on a binding nothing serves is logged as
+   * an error naming it: the host must never drop an output silently (issue 17).
+   */
+  async #writeOutputs(invocation: BindingInvocation, response: RpcInvocationResponse): Promise<void> {
+    for (const binding of Object.values(invocation.fn.bindings)) {
+      if (binding.direction !== 'out' || binding.type.toLowerCase() === 'http') continue;
+      const data = binding.name === '$return' ? response.returnValue : response.outputData?.find((output) => output.name === binding.name)?.data;
+      const value = decodeTypedData(data);
+      if (value === undefined || value === null) continue;
+      const writer = this.#writers.get(binding.type.toLowerCase());
+      if (writer) {
+        await writer(binding, value, invocation);
+      } else {
+        this.logger.error(
+          `Function '${invocation.fn.name}' set a value on its output binding '${binding.name}' of type '${binding.type}', which durable-runtime ` +
+            `does not serve: the value was NOT delivered (Id=${invocation.invocationId}). Run the app on the Azure Functions host for this binding.`,
+        );
+      }
+    }
   }
 
   #withTimeout<T>(work: Promise<T>, fnName: string, invocationId: string, onTimeout: () => void): Promise<T> {

@@ -8,7 +8,8 @@ import os from 'node:os';
 import { silentLogger, systemClock, type Clock, type Logger } from '../core';
 import { handleAdminRequest, type HostState } from './admin-api';
 import { applyCors, type CorsPolicy } from './cors';
-import { PortInUseError } from './errors';
+import { describeUnservedBinding, unservedBindings } from './binding-coverage';
+import { PortInUseError, UnservedBindingsError } from './errors';
 import type { FunctionApp } from './function-app';
 import { isAuthorized, loadOrCreateFunctionKeys, presentedKey, type FunctionKeys, type KeyLevel } from './function-keys';
 import { formatFunctionListing } from './function-listing';
@@ -27,7 +28,9 @@ export interface HostExtension {
   readonly systemKeyName?: string;
   /** Handles requests before function routes (e.g. /runtime/webhooks/durabletask/...). Resolve true when handled. */
   handleHttp?(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
-  start?(host: { app: FunctionApp; baseUrl: string; port: number; systemKey?: string }): Promise<void>;
+  start?(host: { app: FunctionApp; baseUrl: string; port: number; systemKey?: string; hostId: string }): Promise<void>;
+  /** Stop taking new work at once (called first on shutdown), so draining the app's invocations can finish. */
+  quiesce?(): void;
   /** Drain on shutdown (called after in-flight HTTP requests finished, before appTerminate hooks). */
   stop?(): Promise<void>;
 }
@@ -40,6 +43,8 @@ export interface FunctionsHostOptions {
   extensions?: HostExtension[];
   logger?: Logger;
   clock?: Clock;
+  /** Refuse to start when a binding is not served (`--strict-bindings`), instead of warning. */
+  strictBindings?: boolean;
 }
 
 /** Trigger types this host serves itself. */
@@ -114,10 +119,14 @@ export class FunctionsHost {
 
     for (const extension of this.#extensions) {
       const systemKey = extension.systemKeyName ? this.#keys?.systemKeys[extension.systemKeyName] : undefined;
-      await extension.start?.({ app: this.#app, baseUrl: this.baseUrl, port: this.#port, systemKey });
+      await extension.start?.({ app: this.#app, baseUrl: this.baseUrl, port: this.#port, systemKey, hostId: this.#hostId });
     }
-    this.#timers.start(timers);
     const served = new Set([...HOST_TRIGGER_TYPES, ...this.#extensions.flatMap((e) => e.triggerTypes.map((t) => t.toLowerCase()))]);
+    // Extensions register their binding providers in start(), so coverage is known only now.
+    const unserved = unservedBindings(this.#app, served).map(describeUnservedBinding);
+    if (this.options.strictBindings && unserved.length > 0) throw new UnservedBindingsError(unserved);
+    for (const line of unserved) this.#logger.warn(`${line} (--strict-bindings refuses to start instead).`);
+    this.#timers.start(timers);
     this.#logger.info(formatFunctionListing(this.#app, routes, this.baseUrl, served));
     this.#state = 'Running';
     this.#logger.info(`Host started on ${this.baseUrl}`);
@@ -132,6 +141,7 @@ export class FunctionsHost {
     this.#stopping ??= (async () => {
       this.#state = 'Stopping';
       this.#timers.stop();
+      for (const extension of this.#extensions) extension.quiesce?.();
       await this.#responsesDone();
       await this.#app.drain();
       for (const extension of [...this.#extensions].reverse()) {

@@ -2,15 +2,17 @@
 // It knows nothing about durability; durable triggers and bindings arrive as HostExtensions and input-binding providers.
 
 export { loadFunctionApp, type LoadFunctionAppOptions } from './load-function-app';
-export type { FunctionApp, InvokeRequest, InvocationResult, RpcInvocationInit, RpcInvocationResult, InputBindingProvider } from './function-app';
+export type { FunctionApp, InvokeRequest, InvocationResult, RpcInvocationInit, RpcInvocationResult, InputBindingProvider, OutputBindingWriter, BindingInvocation } from './function-app';
 export type { RegisteredFunction, BindingInfo } from './core-api';
-export type { RpcHttpData, RpcTypedData, RpcHttpCookie, RpcInvocationResponse } from './core-api-types';
+export type { RpcHttpData, RpcNullableString, RpcTypedData, RpcHttpCookie, RpcInvocationResponse } from './core-api-types';
 export { FunctionsHost, type FunctionsHostOptions, type HostExtension } from './functions-host';
 export type { HostState } from './admin-api';
 export type { HostConfig } from './host-config';
 export type { LocalSettings } from './local-settings';
 export { keysFile, type FunctionKeys } from './function-keys';
 export { appGlobal, nativeEnv } from './native-runtime';
+export { decodeTypedData } from './typed-data';
+export { resolveAppSettings } from './host-config';
 export { parseNcrontab, NcrontabError, type CronSchedule } from './ncrontab';
 export {
   FunctionsHostError,
@@ -20,5 +22,6 @@ export {
   FunctionRegistrationError,
   FunctionNotFoundError,
   FunctionTimeoutError,
+  UnservedBindingsError,
   PortInUseError,
 } from './errors';

@@ -2,3 +2,4 @@ export { createTestEnvironment, type TestEnvironment, type TestEnvironmentOption
 export { TestClient, type TestOrchestrationStatus, type EntityStateResponse } from './test-client';
 /** The global object your app's modules see; under jest it is not the test file's `globalThis`. */
 export { appGlobal } from '../functions-host';
+export type { RecordedOutput } from '../bindings';

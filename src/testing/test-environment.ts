@@ -9,6 +9,7 @@ import { ManualClock, silentLogger, type Logger } from '../core';
 import { MemoryBackend } from '../backends/memory';
 import { LocalTaskHub } from '../taskhub/local';
 import { loadFunctionApp, type FunctionApp } from '../functions-host';
+import { recordStorageOutputs, type RecordedOutput } from '../bindings';
 import { DurableWorker, parseDurableTaskOptions } from '../worker';
 import { TestClient } from './test-client';
 import { TimeSkipper } from './time-skipper';
@@ -28,6 +29,8 @@ export interface TestEnvironment {
   /** The environment's clock; `advance` it yourself when time skipping is off. */
   readonly clock: ManualClock;
   readonly app: FunctionApp;
+  /** Values set on blob, queue and table outputs, in order, with their resolved targets: recorded, not written. */
+  readonly outputs: readonly RecordedOutput[];
   close(): Promise<void>;
 }
 
@@ -35,6 +38,7 @@ export async function createTestEnvironment(options: TestEnvironmentOptions): Pr
   const logger = options.logger ?? silentLogger;
   const clock = new ManualClock(options.startTime ?? new Date());
   const app = await loadFunctionApp({ appDir: options.appDir, logger });
+  const outputs = recordStorageOutputs(app);
   const backend = new MemoryBackend({ clock });
   const taskHub = new LocalTaskHub({ backend, clock, logger, name: 'TestHub' });
   await taskHub.start();
@@ -53,6 +57,7 @@ export async function createTestEnvironment(options: TestEnvironmentOptions): Pr
     client,
     clock,
     app,
+    outputs,
     async close() {
       await worker.stop();
       await taskHub.stop();

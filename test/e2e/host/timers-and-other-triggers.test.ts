@@ -1,5 +1,5 @@
 // Timer triggers on schedule, at start-up and with retries; triggers the host does not serve are listed with a note and
-// run through the admin API; host.json is overridden by an AzureFunctionsJobHost__ setting. Durable triggers are
+// run through the admin API, as is a queue trigger whose storage connection is missing; host.json is overridden by an AzureFunctionsJobHost__ setting. Durable triggers are
 // served by the durable extension (on the memory backend here).
 import { startCli, type CliProcess } from '../../support/cli-process';
 import { fixtureApp } from '../../support/fixture-apps';
@@ -61,8 +61,11 @@ test('a failing timer is retried by its retry policy with a retryContext', async
 
 test('triggers without a listener are listed with a note, not dropped', () => {
   const output = cli.output();
-  expect(output).toContain('queueWorker: queueTrigger  (not served');
   expect(output).toContain('fancy: fancyTrigger  (not served');
+  expect(output).toMatch(/Function 'fancy': trigger '\w+' of type 'fancyTrigger' is not served by durable-runtime/);
+  // The queue trigger is served, but this app has no AzureWebJobsStorage: its listener says so and the rest runs.
+  expect(output).toMatch(/queueWorker: queueTrigger\n/);
+  expect(output).toMatch(/Function 'queueWorker', queueTrigger trigger '\w+': The storage connection 'AzureWebJobsStorage' is not configured/);
   expect(output).toMatch(/helloOrchestration: orchestrationTrigger\n/);
   expect(output).toMatch(/sayHello: activityTrigger\n/);
   expect(output).toMatch(/everySecond: timerTrigger\n/);
@@ -71,7 +74,8 @@ test('triggers without a listener are listed with a note, not dropped', () => {
 test('POST /admin/functions/{name} runs a queue function with the given input', async () => {
   const accepted = await fetch(`${cli.baseUrl}/admin/functions/queueWorker`, { method: 'POST', body: JSON.stringify({ input: 'hello queue' }) });
   expect(accepted.status).toBe(202);
-  await cli.waitForOutput(/Executed 'Functions\.queueWorker' \(Succeeded/);
+  // The handler runs; its queue outputs cannot be delivered without AzureWebJobsStorage, which fails the invocation.
+  await cli.waitForOutput(/Executed 'Functions\.queueWorker' \(Failed[^\n]*\n[^\n]*queue output binding '[\w$]+'[^\n]*The storage connection 'AzureWebJobsStorage' is not configured/);
   expect(await (await fetch(url('/received'))).json()).toEqual([{ message: 'hello queue', functionName: 'queueWorker', triggerMetadata: null }]);
 });
 

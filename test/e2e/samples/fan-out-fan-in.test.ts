@@ -1,15 +1,26 @@
+import { ContainerClient } from '@azure/storage-blob';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BACKENDS, useSampleApp } from './sample-app';
+import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azurite';
+import { BACKENDS, SampleApp } from './sample-app';
 
 describe.each(BACKENDS)('fan-out/fan-in samples (%s backend)', (backend) => {
-    const app = useSampleApp(backend);
+    // BackupSiteContent writes blobs through its `StorageConnString` output binding: an Azurite of this file's
+    // own serves it (and the task hub, on the AzureStorage backend).
+    let azurite: TestAzurite;
+    let sampleApp: SampleApp | undefined;
+    const app = () => sampleApp!;
     let folder: string;
     beforeAll(async () => {
         folder = await mkdtemp(path.join(os.tmpdir(), 'directory-size-'));
+        azurite = await startTestAzurite();
+        const storage = backend.toLowerCase() === 'azurestorage' ? { azurite, hubName: uniqueHubName('fanout') } : undefined;
+        sampleApp = await SampleApp.start(backend, { storage, env: { StorageConnString: azurite.connectionString } });
     });
     afterAll(async () => {
+        await sampleApp?.stop();
+        await azurite?.stop();
         await rm(folder, { recursive: true, force: true });
     });
 
@@ -37,6 +48,27 @@ describe.each(BACKENDS)('fan-out/fan-in samples (%s backend)', (backend) => {
             fileCount: Object.keys(files).length,
             totalBytes: Object.values(files).reduce((total, content) => total + Buffer.byteLength(content), 0),
         });
+    });
+
+    it('BackupSiteContent copies every file to backups/<relative path> through the blob output binding', async () => {
+        const files = { 'index.html': '<h1>home</h1>', 'css/site.css': 'body { margin: 0 }', 'img/empty.png': '' };
+        const site = path.join(folder, `site-${backend}`);
+        for (const [name, content] of Object.entries(files)) {
+            await mkdir(path.dirname(path.join(site, name)), { recursive: true });
+            await writeFile(path.join(site, name), content);
+        }
+        const started = await app().start('/api/StartBackupSiteContent', { directory: site });
+        const status = await app().waitForCompletion(started.statusQueryGetUri);
+        expect(status.runtimeStatus).toBe('Completed');
+        expect(status.output).toEqual({
+            directory: site,
+            fileCount: 3,
+            totalBytes: Object.values(files).reduce((total, content) => total + Buffer.byteLength(content), 0),
+        });
+        const container = new ContainerClient(azurite.connectionString, 'backups');
+        for (const [name, content] of Object.entries(files)) {
+            expect((await container.getBlobClient(name).downloadToBuffer()).toString()).toBe(content);
+        }
     });
 
     it('DirectorySize on a missing folder fails with a message that names it', async () => {
