@@ -173,6 +173,50 @@ describe('worker rules (specs/backends.md B4)', () => {
   });
 });
 
+describe('worker capabilities (specs/backends.md B3 GetWorkItemsRequest, B4 step 4)', () => {
+  /** Other tests leave instances in hub beta: wait for the one this test started. */
+  function orchestratorItemFor(instanceId: string, request: pb.GetWorkItemsRequest) {
+    const stream = raw.getWorkItems(request, metadata({ taskhub: 'beta' }));
+    stream.on('error', () => undefined);
+    const item = new Promise<pb.WorkItem>((resolve) =>
+      stream.on('data', (workItem: pb.WorkItem) => workItem.getOrchestratorrequest()?.getInstanceid() === instanceId && resolve(workItem)),
+    );
+    return { stream, item };
+  }
+
+  it('sends history by StreamInstanceHistory only to a worker that announced HISTORY_STREAMING', async () => {
+    await call('startInstance', start('streamed', 'hello'), { taskhub: 'beta' });
+    const request = new pb.GetWorkItemsRequest().setCapabilitiesList([pb.WorkerCapability.WORKER_CAPABILITY_HISTORY_STREAMING]);
+    const { stream, item } = orchestratorItemFor('streamed', request);
+    const orchestrator = (await item).getOrchestratorrequest()!;
+    expect(orchestrator.getRequireshistorystreaming()).toBe(true);
+    expect(orchestrator.getPasteventsList()).toHaveLength(0);
+    const history = raw.streamInstanceHistory(new pb.StreamInstanceHistoryRequest().setInstanceid('streamed').setForworkitemprocessing(true), metadata({ taskhub: 'beta' }));
+    const chunks: pb.HistoryChunk[] = [];
+    await new Promise((resolve, reject) => history.on('data', (chunk: pb.HistoryChunk) => chunks.push(chunk)).on('end', resolve).on('error', reject));
+    // A first episode has no past events; the stream ends cleanly with none.
+    expect(chunks.flatMap((chunk) => chunk.getEventsList())).toHaveLength(0);
+    stream.cancel();
+
+    const unknown = raw.streamInstanceHistory(new pb.StreamInstanceHistoryRequest().setInstanceid('nobody'), metadata({ taskhub: 'beta' }));
+    const error = await new Promise<ServiceError>((resolve) => unknown.on('error', resolve).on('data', () => undefined));
+    expectStatus(error, status.NOT_FOUND, /'nobody'/);
+  });
+
+  it('hands a worker only the orchestrations its work-item filters name', async () => {
+    const filters = new pb.WorkItemFilters().setOrchestrationsList([new pb.OrchestrationFilter().setName('wanted')]);
+    const stream = raw.getWorkItems(new pb.GetWorkItemsRequest().setWorkitemfilters(filters), metadata({ taskhub: 'beta' }));
+    stream.on('error', () => undefined);
+    const received: string[] = [];
+    stream.on('data', (workItem: pb.WorkItem) => workItem.hasOrchestratorrequest() && received.push(workItem.getOrchestratorrequest()!.getInstanceid()));
+    await call('startInstance', start('filtered-out', 'unwanted'), { taskhub: 'beta' });
+    await call('startInstance', start('filtered-in', 'wanted'), { taskhub: 'beta' });
+    await waitFor('the wanted orchestration', () => received.includes('filtered-in'));
+    expect(received).toEqual(['filtered-in']);
+    stream.cancel();
+  });
+});
+
 describe('the SDK against a fixed hub', () => {
   it('runs an orchestration in hub beta, and Ctrl+C ends the worker stream with CANCELLED', async () => {
     const client = sdkClient(emulator.address, 'beta');
