@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OrchestrationStatus } from '@microsoft/durabletask-js';
-import { startTestAzurite, type TestAzurite } from '../support/azurite';
-import { sdkClient, startEmulator, type EmulatorProcess } from '../support/emulator-process';
-import { waitFor } from '../support/wait-for';
+import { startTestAzurite, type TestAzurite } from '../../support/azurite';
+import { sdkClient, startEmulator, type EmulatorProcess } from '../../support/emulator-process';
+import { waitFor } from '../../support/wait-for';
 
 jest.setTimeout(240_000);
 
@@ -31,8 +31,8 @@ function emulatorEnv(): Record<string, string> {
 }
 
 function startWorker(log: string): Promise<ChildProcess> {
-  const child = fork(join(__dirname, '../support/sdk-worker-process.ts'), [emulator.address, HUB, log], {
-    execArgv: ['-r', join(__dirname, '../support/register-typescript.js')],
+  const child = fork(join(__dirname, '../../support/sdk-worker-process.ts'), [emulator.address, HUB, log], {
+    execArgv: ['-r', join(__dirname, '../../support/register-typescript.js')],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   workers.push(child);

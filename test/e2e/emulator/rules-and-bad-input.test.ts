@@ -4,9 +4,10 @@
 
 import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { OrchestrationStatus, type ActivityContext, type OrchestrationContext } from '@microsoft/durabletask-js';
-import { Empty, pb, StringValue, TaskHubSidecarServiceClient } from '../../src/scheduler-protocol';
-import { sdkClient, sdkWorker, startEmulator, type EmulatorProcess } from '../support/emulator-process';
-import { waitFor } from '../support/wait-for';
+import { Empty, pb, StringValue, TaskHubSidecarServiceClient } from '../../../src/scheduler-protocol';
+import { runCli } from '../../support/cli-process';
+import { sdkClient, sdkWorker, startEmulator, type EmulatorProcess } from '../../support/emulator-process';
+import { waitFor } from '../../support/wait-for';
 
 jest.setTimeout(120_000);
 
@@ -47,6 +48,17 @@ function start(instanceId: string, name = 'waiter', policy?: pb.OrchestrationSta
   if (policy) request.setOrchestrationidreusepolicy(new pb.OrchestrationIdReusePolicy().setReplaceablestatusList(policy));
   return request;
 }
+
+describe('the command line', () => {
+  it('refuses a bad backend and explains --help', async () => {
+    const bad = await runCli({ args: ['emulator', '--backend', 'cosmos'] });
+    expect(bad.code).toBe(2);
+    expect(bad.output).toContain("--backend must be memory or AzureStorage, but is 'cosmos'.");
+    const help = await runCli({ args: ['emulator', '--help'] });
+    expect(help.code).toBe(0);
+    expect(help.output).toContain('Endpoint=http://localhost:<port>;Authentication=None;TaskHub=<hub>');
+  });
+});
 
 describe('task hubs (specs/backends.md B6, B8)', () => {
   it('answers NOT_FOUND naming the served hubs when --task-hubs fixes the list', async () => {
