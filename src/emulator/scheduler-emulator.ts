@@ -7,6 +7,7 @@ import { errorMessage, type Logger } from '../core';
 import { Empty, pb, TaskHubSidecarServiceService, type ITaskHubSidecarServiceServer } from '../scheduler-protocol';
 import type { TaskHub } from '../taskhub';
 import * as client from './client-rpcs';
+import { carriesCompletionToken, checkMessageSize, MAX_MESSAGE_BYTES } from './message-limits';
 import { RpcError, statusOf, toServiceError } from './rpc-errors';
 import { TaskHubs } from './task-hubs';
 import { WorkerRpcs } from './worker-rpcs';
@@ -25,7 +26,9 @@ export interface SchedulerEmulatorOptions {
 export class SchedulerEmulator {
   readonly hubs: TaskHubs;
   readonly streams: WorkItemStreams;
-  private readonly server = new Server();
+  // gRPC itself would refuse a large message with a generic error; the emulator takes up to 4× the limit so it can
+  // refuse it with one that names the instance and the limit (message-limits.ts).
+  private readonly server = new Server({ 'grpc.max_receive_message_length': 4 * MAX_MESSAGE_BYTES });
   private readonly logger: Logger;
 
   constructor(options: SchedulerEmulatorOptions) {
@@ -96,15 +99,15 @@ export class SchedulerEmulator {
       completeActivityTask: unary((hub, response: pb.ActivityResponse, call) => worker.completeActivityTask(hub, response, call.metadata)),
       completeEntityTask: unary((hub, result: pb.EntityBatchResult, call) => worker.completeEntityTask(hub, result, call.metadata)),
       abandonTaskOrchestratorWorkItem: unary(async (hub, request: pb.AbandonOrchestrationTaskRequest, call) => {
-        await worker.abandon(hub, 'orchestrator', request.getCompletiontoken(), call.metadata);
+        await worker.abandon(hub, 'orchestrator', request, call.metadata);
         return new pb.AbandonOrchestrationTaskResponse();
       }),
       abandonTaskActivityWorkItem: unary(async (hub, request: pb.AbandonActivityTaskRequest, call) => {
-        await worker.abandon(hub, 'activity', request.getCompletiontoken(), call.metadata);
+        await worker.abandon(hub, 'activity', request, call.metadata);
         return new pb.AbandonActivityTaskResponse();
       }),
       abandonTaskEntityWorkItem: unary(async (hub, request: pb.AbandonEntityTaskRequest, call) => {
-        await worker.abandon(hub, 'entity', request.getCompletiontoken(), call.metadata);
+        await worker.abandon(hub, 'entity', request, call.metadata);
         return new pb.AbandonEntityTaskResponse();
       }),
       streamInstanceHistory: (call) => {
@@ -121,7 +124,11 @@ export class SchedulerEmulator {
     return (call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>) => {
       this.hubs
         .forCall(call.metadata)
-        .then((hub) => handler(hub, call.request, call))
+        .then((hub) => {
+          // Results and abandons are checked by WorkerRpcs, which gives their work item back when they are refused.
+          if (!carriesCompletionToken(call.request)) checkMessageSize(`${call.getPath().slice(call.getPath().lastIndexOf('/') + 1)} request`, call.request);
+          return handler(hub, call.request, call);
+        })
         .then(
           (response) => callback(null, response),
           (error: unknown) => {

@@ -6,8 +6,12 @@ import { status, type Metadata, type ServerWritableStream } from '@grpc/grpc-js'
 import { errorMessage, type HistoryEvent, type WorkItem, type WorkItemKind } from '../core';
 import { entityBatchFailure, fromProtoActivityResponse, fromProtoEntityBatchResult, fromProtoOrchestratorResponse, pb, ProtocolError, toProtoHistoryEvent } from '../scheduler-protocol';
 import type { TaskHub } from '../taskhub';
+import { checkMessageSize } from './message-limits';
 import { RpcError } from './rpc-errors';
 import type { WorkItemStreams } from './work-item-streams';
+
+/** A result or abandon request: it names its work item by completion token. */
+type WorkerMessage = { getCompletiontoken(): string; serializeBinary(): Uint8Array };
 
 /** Events per HistoryChunk of StreamInstanceHistory. */
 const HISTORY_CHUNK_SIZE = 200;
@@ -16,7 +20,7 @@ export class WorkerRpcs {
   constructor(private readonly streams: WorkItemStreams) {}
 
   async completeOrchestratorTask(hub: TaskHub, response: pb.OrchestratorResponse, metadata: Metadata): Promise<pb.CompleteTaskResponse> {
-    await this.settle(hub, 'orchestrator', response.getCompletiontoken(), metadata, async (item) => {
+    await this.settle(hub, 'orchestrator', response, metadata, async (item) => {
       const result = fromProtoOrchestratorResponse(response);
       if (result.instanceId !== item.instanceId) throw new RpcError(status.INVALID_ARGUMENT, `instanceId is '${result.instanceId}', but the work item is for '${item.instanceId}'.`);
       await hub.completeOrchestratorWorkItem(result);
@@ -25,12 +29,12 @@ export class WorkerRpcs {
   }
 
   async completeActivityTask(hub: TaskHub, response: pb.ActivityResponse, metadata: Metadata): Promise<pb.CompleteTaskResponse> {
-    await this.settle(hub, 'activity', response.getCompletiontoken(), metadata, (item) => hub.completeActivityWorkItem({ ...fromProtoActivityResponse(response), instanceId: item.instanceId }));
+    await this.settle(hub, 'activity', response, metadata, (item) => hub.completeActivityWorkItem({ ...fromProtoActivityResponse(response), instanceId: item.instanceId }));
     return new pb.CompleteTaskResponse();
   }
 
   async completeEntityTask(hub: TaskHub, result: pb.EntityBatchResult, metadata: Metadata): Promise<pb.CompleteTaskResponse> {
-    await this.settle(hub, 'entity', result.getCompletiontoken(), metadata, async (item) => {
+    await this.settle(hub, 'entity', result, metadata, async (item) => {
       // A batch-level failure means the worker could not run the batch at all: it runs again later.
       const failure = entityBatchFailure(result);
       if (failure) return hub.abandonWorkItem(item, `the worker could not run the batch: ${failure.errorType}: ${failure.errorMessage}`);
@@ -39,8 +43,8 @@ export class WorkerRpcs {
     return new pb.CompleteTaskResponse();
   }
 
-  async abandon(hub: TaskHub, kind: WorkItemKind, completionToken: string, metadata: Metadata): Promise<void> {
-    await this.settle(hub, kind, completionToken, metadata, (item) => hub.abandonWorkItem(item, 'the worker abandoned it'));
+  async abandon(hub: TaskHub, kind: WorkItemKind, request: WorkerMessage, metadata: Metadata): Promise<void> {
+    await this.settle(hub, kind, request, metadata, (item) => hub.abandonWorkItem(item, 'the worker abandoned it'));
   }
 
   /** Sends the history in chunks; for work-item processing, exactly the past events of the held work item. */
@@ -66,12 +70,13 @@ export class WorkerRpcs {
   private async settle(
     hub: TaskHub,
     kind: WorkItemKind,
-    token: string,
+    message: WorkerMessage,
     metadata: Metadata,
     apply: (item: WorkItem) => Promise<void>,
   ): Promise<void> {
-    const issued = this.streams.take(token, kind, hub, metadata);
+    const issued = this.streams.take(message.getCompletiontoken(), kind, hub, metadata);
     try {
+      checkMessageSize(`${kind} work item's result`, message, issued.item.instanceId);
       await apply(issued.item);
     } catch (error) {
       if (error instanceof RpcError || error instanceof ProtocolError) {

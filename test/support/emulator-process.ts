@@ -5,23 +5,26 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Metadata } from '@grpc/grpc-js';
 import { NoOpLogger, TaskHubGrpcClient, TaskHubGrpcWorker } from '@microsoft/durabletask-js';
-import { freePort, startCli, type CliProcess } from './cli-process';
+import { startCli, type CliProcess } from './cli-process';
 
 export interface EmulatorProcess extends CliProcess {
   readonly address: string;
   readonly dashboardPort: number;
 }
 
-export async function startEmulator(options: { args?: string[]; env?: Record<string, string | undefined>; port?: number; dashboardPort?: number } = {}): Promise<EmulatorProcess> {
-  const dashboardPort = options.dashboardPort ?? (await freePort());
+/** Ports default to 0: the emulator binds free ones itself and its start-up log says which (no race with other processes). */
+export async function startEmulator(options: { args?: string[]; env?: Record<string, string | undefined>; port?: number } = {}): Promise<EmulatorProcess> {
   const cli = await startCli({
-    args: ['emulator', '--dashboard-port', String(dashboardPort), ...(options.args ?? [])],
+    args: ['emulator', '--port', String(options.port ?? 0), '--dashboard-port', '0', ...(options.args ?? [])],
     env: options.env,
-    port: options.port,
+    passPort: false,
+    port: options.port ?? 0,
     readyOutput: /Press Ctrl\+C to stop/,
     readyTimeoutMs: 60_000,
   });
-  return Object.assign(cli, { address: `localhost:${cli.port}`, dashboardPort });
+  const port = Number(/listening on localhost:(\d+)/.exec(cli.output())![1]);
+  const dashboardPort = Number(/Task hub listing \(JSON\): http:\/\/localhost:(\d+)\//.exec(cli.output())![1]);
+  return { ...cli, port, baseUrl: `http://localhost:${port}`, address: `localhost:${port}`, dashboardPort };
 }
 
 /** Every SDK call carries the task hub and (for workers) a worker id, as the Scheduler SDK integrations do (B6). */

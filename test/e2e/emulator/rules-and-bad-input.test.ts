@@ -2,7 +2,7 @@
 // specs/backends.md B2 status codes, B6 taskhub header, B8 task hubs): each mistake gets the right gRPC status
 // and a message that names it, and the server keeps serving.
 
-import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { credentials, Metadata, status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { OrchestrationStatus, type ActivityContext, type OrchestrationContext } from '@microsoft/durabletask-js';
 import { Empty, pb, StringValue, TaskHubSidecarServiceClient } from '../../../src/scheduler-protocol';
 import { runCli } from '../../support/cli-process';
@@ -49,6 +49,29 @@ function start(instanceId: string, name = 'waiter', policy?: pb.OrchestrationSta
   return request;
 }
 
+/** Raw worker streams of hub beta, cancelled after each test; instances the tests started there are terminated. */
+const openStreams: ClientReadableStream<pb.WorkItem>[] = [];
+const BETA_INSTANCES = ['abandoned-1', 'bad-result', 'streamed', 'filtered-out', 'filtered-in'];
+
+afterEach(async () => {
+  for (const stream of openStreams.splice(0)) stream.cancel();
+});
+
+function workerStream(workerId?: string, request = new pb.GetWorkItemsRequest()) {
+  const stream = raw.getWorkItems(request, metadata(workerId ? { taskhub: 'beta', workerid: workerId } : { taskhub: 'beta' }));
+  openStreams.push(stream);
+  stream.on('error', () => undefined);
+  const items: pb.WorkItem[] = [];
+  stream.on('data', (workItem: pb.WorkItem) => workItem.hasOrchestratorrequest() && items.push(workItem));
+  const forInstance = (instanceId: string) => items.filter((item) => item.getOrchestratorrequest()!.getInstanceid() === instanceId);
+  return {
+    stream,
+    received: () => items.map((item) => item.getOrchestratorrequest()!.getInstanceid()),
+    /** The `index`-th orchestrator work item for the instance (other tests leave instances in hub beta). */
+    next: (instanceId: string, index = 0) => waitFor(`work item ${index} for '${instanceId}'`, () => forInstance(instanceId)[index], 30_000),
+  };
+}
+
 describe('the command line', () => {
   it('refuses a bad backend and explains --help', async () => {
     const bad = await runCli({ args: ['emulator', '--backend', 'cosmos'] });
@@ -86,6 +109,13 @@ describe('client rules (specs/backends.md B2)', () => {
   it('refuses instance ids over 100 characters, naming the field', async () => {
     expectStatus(await call('startInstance', start('x'.repeat(101))), status.INVALID_ARGUMENT, /instanceId is 101 characters long.*at most 100/);
     expect(await call('startInstance', start('y'.repeat(100)))).toBeInstanceOf(pb.CreateInstanceResponse);
+  });
+
+  it('refuses a payload over 4 MB, naming the instance and the limit', async () => {
+    const request = start('too-big').setInput(new StringValue().setValue(JSON.stringify('x'.repeat(5 * 1024 * 1024))));
+    expectStatus(await call('startInstance', request), status.RESOURCE_EXHAUSTED, /StartInstance request for instance 'too-big' is \d+ bytes; the limit is 4194304 bytes/);
+    const missing = (await call('getInstance', new pb.GetInstanceRequest().setInstanceid('too-big'))) as pb.GetInstanceResponse;
+    expect(missing.getExists()).toBe(false);
   });
 
   it('refuses a start without an orchestrator name', async () => {
@@ -132,19 +162,25 @@ describe('worker rules (specs/backends.md B4)', () => {
     expectStatus(await call('abandonTaskOrchestratorWorkItem', new pb.AbandonOrchestrationTaskRequest()), status.INVALID_ARGUMENT, /completionToken is empty/);
   });
 
+  it('offers an abandoned work item again', async () => {
+    await call('startInstance', start('abandoned-1', 'hello'), { taskhub: 'beta' });
+    const worker = workerStream();
+    const first = await worker.next('abandoned-1');
+    const abandon = new pb.AbandonOrchestrationTaskRequest().setCompletiontoken(first.getCompletiontoken());
+    expect(await call('abandonTaskOrchestratorWorkItem', abandon, { taskhub: 'beta' })).toBeInstanceOf(pb.AbandonOrchestrationTaskResponse);
+    const again = await worker.next('abandoned-1', 1);
+    expect(again.getCompletiontoken()).not.toBe(first.getCompletiontoken());
+  });
+
   it('streams work with tokens; a used token is NOT_FOUND, another worker’s is FAILED_PRECONDITION, and a dropped stream hands work on', async () => {
     await call('startInstance', start('stream-1', 'hello'), { taskhub: 'beta' });
-    const stream = raw.getWorkItems(new pb.GetWorkItemsRequest(), metadata({ taskhub: 'beta', workerid: 'worker-a' }));
-    const item = await new Promise<pb.WorkItem>((resolve) => stream.on('data', (workItem: pb.WorkItem) => workItem.hasOrchestratorrequest() && resolve(workItem)));
-    stream.on('error', () => undefined);
-    const request = item.getOrchestratorrequest()!;
-    expect(request.getInstanceid()).toBe('stream-1');
-    expect(request.getNeweventsList()[0].hasOrchestratorstarted()).toBe(true);
-    const token = item.getCompletiontoken();
+    const workerA = workerStream('worker-a');
+    const item = await workerA.next('stream-1');
+    expect(item.getOrchestratorrequest()!.getNeweventsList()[0].hasOrchestratorstarted()).toBe(true);
 
     const complete = new pb.OrchestratorResponse()
       .setInstanceid('stream-1')
-      .setCompletiontoken(token)
+      .setCompletiontoken(item.getCompletiontoken())
       .setActionsList([
         new pb.OrchestratorAction().setId(0).setCompleteorchestration(
           new pb.CompleteOrchestrationAction().setOrchestrationstatus(pb.OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED).setResult(new StringValue().setValue('"done"')),
@@ -153,17 +189,13 @@ describe('worker rules (specs/backends.md B4)', () => {
     expectStatus(await call('completeOrchestratorTask', complete, { taskhub: 'beta', workerid: 'worker-b' }), status.FAILED_PRECONDITION, /given to worker worker-a, not to worker worker-b/);
 
     // The stream drops: the work item goes to the next worker at once, under a new token.
-    stream.cancel();
-    const next = raw.getWorkItems(new pb.GetWorkItemsRequest(), metadata({ taskhub: 'beta', workerid: 'worker-c' }));
-    next.on('error', () => undefined);
-    const again = await new Promise<pb.WorkItem>((resolve) => next.on('data', (workItem: pb.WorkItem) => workItem.hasOrchestratorrequest() && resolve(workItem)));
-    expect(again.getOrchestratorrequest()!.getInstanceid()).toBe('stream-1');
+    workerA.stream.cancel();
+    const again = await workerStream('worker-c').next('stream-1');
     expectStatus(await call('completeOrchestratorTask', complete, { taskhub: 'beta', workerid: 'worker-a' }), status.NOT_FOUND, /stream closed/);
 
     complete.setCompletiontoken(again.getCompletiontoken());
     expect(await call('completeOrchestratorTask', complete, { taskhub: 'beta', workerid: 'worker-c' })).toBeInstanceOf(pb.CompleteTaskResponse);
     expectStatus(await call('completeOrchestratorTask', complete, { taskhub: 'beta', workerid: 'worker-c' }), status.NOT_FOUND, /completed or abandoned already/);
-    next.cancel();
     const state = (await call('getInstance', new pb.GetInstanceRequest().setInstanceid('stream-1').setGetinputsandoutputs(true), { taskhub: 'beta' })) as pb.GetInstanceResponse;
     expect(state.getOrchestrationstate()!.getOrchestrationstatus()).toBe(pb.OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED);
     expect(state.getOrchestrationstate()!.getOutput()!.getValue()).toBe('"done"');
@@ -171,36 +203,20 @@ describe('worker rules (specs/backends.md B4)', () => {
 
   it('refuses a malformed result with INVALID_ARGUMENT, gives the work back and keeps serving', async () => {
     await call('startInstance', start('bad-result', 'hello'), { taskhub: 'beta' });
-    const stream = raw.getWorkItems(new pb.GetWorkItemsRequest(), metadata({ taskhub: 'beta' }));
-    stream.on('error', () => undefined);
-    const items: pb.WorkItem[] = [];
-    stream.on('data', (workItem: pb.WorkItem) => workItem.hasOrchestratorrequest() && items.push(workItem));
-    await waitFor('a work item', () => items.length >= 1);
-    const bad = new pb.OrchestratorResponse().setInstanceid('bad-result').setCompletiontoken(items[0].getCompletiontoken()).setActionsList([new pb.OrchestratorAction().setId(0)]);
+    const worker = workerStream();
+    const first = await worker.next('bad-result');
+    const bad = new pb.OrchestratorResponse().setInstanceid('bad-result').setCompletiontoken(first.getCompletiontoken()).setActionsList([new pb.OrchestratorAction().setId(0)]);
     expectStatus(await call('completeOrchestratorTask', bad, { taskhub: 'beta' }), status.INVALID_ARGUMENT, /Action 0 has no action type set/);
     // Given back (with a backoff), the same instance comes again.
-    await waitFor('the work item again', () => items.length >= 2, 30_000);
-    expect(items[1].getOrchestratorrequest()!.getInstanceid()).toBe('bad-result');
-    stream.cancel();
+    await worker.next('bad-result', 1);
   });
 });
 
 describe('worker capabilities (specs/backends.md B3 GetWorkItemsRequest, B4 step 4)', () => {
-  /** Other tests leave instances in hub beta: wait for the one this test started. */
-  function orchestratorItemFor(instanceId: string, request: pb.GetWorkItemsRequest) {
-    const stream = raw.getWorkItems(request, metadata({ taskhub: 'beta' }));
-    stream.on('error', () => undefined);
-    const item = new Promise<pb.WorkItem>((resolve) =>
-      stream.on('data', (workItem: pb.WorkItem) => workItem.getOrchestratorrequest()?.getInstanceid() === instanceId && resolve(workItem)),
-    );
-    return { stream, item };
-  }
-
   it('sends history by StreamInstanceHistory only to a worker that announced HISTORY_STREAMING', async () => {
     await call('startInstance', start('streamed', 'hello'), { taskhub: 'beta' });
     const request = new pb.GetWorkItemsRequest().setCapabilitiesList([pb.WorkerCapability.WORKER_CAPABILITY_HISTORY_STREAMING]);
-    const { stream, item } = orchestratorItemFor('streamed', request);
-    const orchestrator = (await item).getOrchestratorrequest()!;
+    const orchestrator = (await workerStream(undefined, request).next('streamed')).getOrchestratorrequest()!;
     expect(orchestrator.getRequireshistorystreaming()).toBe(true);
     expect(orchestrator.getPasteventsList()).toHaveLength(0);
     const history = raw.streamInstanceHistory(new pb.StreamInstanceHistoryRequest().setInstanceid('streamed').setForworkitemprocessing(true), metadata({ taskhub: 'beta' }));
@@ -208,7 +224,6 @@ describe('worker capabilities (specs/backends.md B3 GetWorkItemsRequest, B4 step
     await new Promise((resolve, reject) => history.on('data', (chunk: pb.HistoryChunk) => chunks.push(chunk)).on('end', resolve).on('error', reject));
     // A first episode has no past events; the stream ends cleanly with none.
     expect(chunks.flatMap((chunk) => chunk.getEventsList())).toHaveLength(0);
-    stream.cancel();
 
     const unknown = raw.streamInstanceHistory(new pb.StreamInstanceHistoryRequest().setInstanceid('nobody'), metadata({ taskhub: 'beta' }));
     const error = await new Promise<ServiceError>((resolve) => unknown.on('error', resolve).on('data', () => undefined));
@@ -217,19 +232,20 @@ describe('worker capabilities (specs/backends.md B3 GetWorkItemsRequest, B4 step
 
   it('hands a worker only the orchestrations its work-item filters name', async () => {
     const filters = new pb.WorkItemFilters().setOrchestrationsList([new pb.OrchestrationFilter().setName('wanted')]);
-    const stream = raw.getWorkItems(new pb.GetWorkItemsRequest().setWorkitemfilters(filters), metadata({ taskhub: 'beta' }));
-    stream.on('error', () => undefined);
-    const received: string[] = [];
-    stream.on('data', (workItem: pb.WorkItem) => workItem.hasOrchestratorrequest() && received.push(workItem.getOrchestratorrequest()!.getInstanceid()));
+    const worker = workerStream(undefined, new pb.GetWorkItemsRequest().setWorkitemfilters(filters));
     await call('startInstance', start('filtered-out', 'unwanted'), { taskhub: 'beta' });
     await call('startInstance', start('filtered-in', 'wanted'), { taskhub: 'beta' });
-    await waitFor('the wanted orchestration', () => received.includes('filtered-in'));
-    expect(received).toEqual(['filtered-in']);
-    stream.cancel();
+    await worker.next('filtered-in');
+    expect(worker.received()).toEqual(['filtered-in']);
   });
 });
 
 describe('the SDK against a fixed hub', () => {
+  beforeAll(async () => {
+    // Leave nothing the raw-stream tests started in hub beta for the SDK worker to pick up.
+    for (const id of BETA_INSTANCES) await call('terminateInstance', new pb.TerminateRequest().setInstanceid(id), { taskhub: 'beta' });
+  });
+
   it('runs an orchestration in hub beta, and Ctrl+C ends the worker stream with CANCELLED', async () => {
     const client = sdkClient(emulator.address, 'beta');
     const worker = sdkWorker(emulator.address, 'beta');
