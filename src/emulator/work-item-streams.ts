@@ -31,6 +31,8 @@ interface Issued {
 class WorkerStream {
   readonly abort = new AbortController();
   readonly outstanding = new Map<string, Issued>();
+  /** Set once the stream closes: giving back what it held. */
+  closed?: Promise<void>;
 
   constructor(
     readonly hub: TaskHub,
@@ -178,8 +180,13 @@ export class WorkItemStreams {
     });
   }
 
-  private async close(stream: WorkerStream): Promise<void> {
-    if (!this.streams.delete(stream)) return;
+  private close(stream: WorkerStream): Promise<void> {
+    stream.closed ??= this.giveBackAll(stream);
+    return stream.closed;
+  }
+
+  private async giveBackAll(stream: WorkerStream): Promise<void> {
+    this.streams.delete(stream);
     stream.abort.abort();
     const held = [...stream.outstanding.values()];
     stream.outstanding.clear();
