@@ -40,7 +40,8 @@ export class TimeSkipper {
       while (this.waiters.size > 0) {
         // Two idle readings a macrotask apart: in-process work finishes its microtasks in between.
         if (this.state.isIdle() && (await nextTurn(), this.state.isIdle())) {
-          const waiting = await Promise.all([...this.waiters].map((stillWaiting) => stillWaiting()));
+          // A probe that fails (the environment closing under it) holds the clock rather than ending the loop.
+          const waiting = await Promise.all([...this.waiters].map((stillWaiting) => stillWaiting().catch(() => false)));
           const next = this.state.nextVisibleAt();
           if (waiting.every(Boolean) && this.state.isIdle() && next !== undefined && next > this.clock.now()) this.clock.set(next);
         }
