@@ -2,8 +2,8 @@
 // key and the expected form. Defaults follow the Durable extension (10 × cores for concurrency, specs/backends.md A9).
 
 import { availableParallelism } from 'node:os';
-import type { WorkerConcurrency } from './durable-worker';
-import { parseTimeSpan } from '../core';
+import type { WorkerConcurrency } from '../worker';
+import { DurableRuntimeError, parseTimeSpan } from '../core';
 
 export type StorageProviderType = 'AzureStorage' | 'azureManaged' | 'memory';
 
@@ -24,11 +24,10 @@ export interface DurableTaskOptions {
   concurrency: WorkerConcurrency;
 }
 
-export class DurableTaskOptionsError extends Error {
+export class DurableTaskOptionsError extends DurableRuntimeError {
   /** `problem` says what is wrong and what to do, e.g. `must be a string, but is 3.` */
   constructor(source: string, key: string, problem: string) {
     super(`${source}: extensions.durableTask.${key} ${problem}`);
-    this.name = 'DurableTaskOptionsError';
   }
 }
 

@@ -2,8 +2,9 @@
 // 202 + Location polling happens inside the activity, so the orchestrator only ever sees the final response and
 // the library never allocates polling ids.
 
+import { DurableRuntimeError } from '../core';
 import type { TokenCredential } from '@azure/identity';
-import { DEFAULT_HTTP_ASYNC_SLEEP_MS } from './orchestration-payload';
+import { DEFAULT_HTTP_ASYNC_SLEEP_MS } from '../durable-functions';
 
 /** `DurableHttpRequest` as the library serializes it. */
 export interface DurableHttpRequestJson {
@@ -32,8 +33,7 @@ export interface HttpActivityDeps {
   defaultPollIntervalMs?: number;
 }
 
-export class HttpActivityError extends Error {
-  override readonly name = 'HttpActivityError';
+export class HttpActivityError extends DurableRuntimeError {
 }
 
 export async function performDurableHttpRequest(request: DurableHttpRequestJson, deps: HttpActivityDeps = {}): Promise<DurableHttpResponseJson> {

@@ -4,8 +4,9 @@
 import path from 'node:path';
 import { silentLogger, type Logger } from '../core';
 import { FunctionsHost, loadFunctionApp, type FunctionApp, type LocalSettings } from '../functions-host';
-import type { StorageProviderType } from '../worker';
-import { createHostExtensions } from './host-extensions';
+import { createStorageBindingsExtension } from '../bindings';
+import { createDurableExtension, type RuntimeMount } from './durable-extension';
+import type { StorageProviderType } from './durable-task-options';
 
 export const DEFAULT_PORT = 7071;
 
@@ -21,6 +22,8 @@ export interface StartFunctionsAppOptions {
   /** Refuse to start when a binding is not served, instead of warning (`--strict-bindings`). */
   strictBindings?: boolean;
   logger?: Logger;
+  /** Extra pages under /runtime/ that need the task hub (e.g. a dashboard). */
+  mounts?: readonly RuntimeMount[];
   /** Called once the app is loaded, before the host starts (the CLI applies host.json's log level here). */
   onAppLoaded?(app: FunctionApp): void;
 }
@@ -41,7 +44,10 @@ export async function startFunctionsApp(options: StartFunctionsAppOptions): Prom
     port,
     requireKeys,
     strictBindings: options.strictBindings === true,
-    extensions: createHostExtensions({ app, logger, backendChoice: options.backend, requireKeys }),
+    extensions: [
+      createDurableExtension({ app, logger, storageChoice: options.backend, requireKeys, mounts: options.mounts }),
+      createStorageBindingsExtension({ app, logger }),
+    ],
     logger,
   });
   try {
