@@ -1,5 +1,6 @@
-// The order every backend pages instances in (creation time, then instance id), and the continuation token that
-// names the last instance handed out, so paging sees each instance once while others are added or purged.
+// The order every backend pages instances in (creation time, then instance id; or the reverse), and the
+// continuation token that names the last instance handed out, so paging sees each instance once while others are
+// added or purged.
 
 export type InstanceOrderKey = [createdMs: number, instanceId: string];
 
@@ -10,6 +11,29 @@ export function instanceOrderKey(createdAt: string, instanceId: string): Instanc
 export function compareInstanceOrder(a: InstanceOrderKey, b: InstanceOrderKey): number {
   if (a[0] !== b[0]) return a[0] - b[0];
   return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
+}
+
+/**
+ * One page of `entries` (already filtered, in any order): sorted, after the entry the token names, at most
+ * `pageSize` long (all when undefined), with the token of its last entry when more follow.
+ */
+export function pageInOrder<T>(
+  entries: readonly { key: InstanceOrderKey; value: T }[],
+  options: { pageSize?: number; continuationToken?: string; descending?: boolean },
+): { values: T[]; continuationToken?: string } {
+  const { pageSize } = options;
+  if (pageSize !== undefined && !(Number.isInteger(pageSize) && pageSize > 0)) {
+    throw new RangeError(`Invalid pageSize ${pageSize}: pass a positive whole number, or none for all instances.`);
+  }
+  const sign = options.descending ? -1 : 1;
+  const after = options.continuationToken === undefined ? undefined : decodeContinuationToken(options.continuationToken);
+  const rest = entries
+    .filter(({ key }) => after === undefined || sign * compareInstanceOrder(key, after) > 0)
+    .sort((a, b) => sign * compareInstanceOrder(a.key, b.key));
+  const page = pageSize === undefined ? rest : rest.slice(0, pageSize);
+  const values = page.map(({ value }) => value);
+  if (page.length === rest.length) return { values };
+  return { values, continuationToken: encodeContinuationToken(page[page.length - 1].key) };
 }
 
 export function encodeContinuationToken(key: InstanceOrderKey): string {
