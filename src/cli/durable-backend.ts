@@ -16,6 +16,7 @@ export const BACKEND_ENV = 'DURABLE_RUNTIME_BACKEND';
 
 export interface DurableBackend {
   readonly backend: Backend;
+  readonly type: StorageProviderType;
   readonly hubName: string;
   /** One line for the start-up log: which backend, where its state lives. */
   readonly description: string;
@@ -49,6 +50,7 @@ export async function openDurableBackend(options: {
     case 'memory':
       return {
         backend: new MemoryBackend(),
+        type,
         hubName,
         connectionName: 'Storage',
         description: `memory (task hub '${hubName}'; state lives in this process and is gone when it stops)`,
@@ -66,6 +68,7 @@ export async function openDurableBackend(options: {
             : `the Azurite already running on port ${azurite.ports.blob}`;
         return {
           backend,
+          type,
           hubName,
           connectionName: durableTask.storageProvider.connectionName ?? 'Storage',
           description: `AzureStorage (task hub '${hubName}' in ${where})`,

@@ -3,6 +3,7 @@
 // functions, the HTTP management API under /runtime/webhooks/durabletask, and the `durableClient` input binding.
 
 import type { Logger } from '../core';
+import { createDashboard, dashboardAccess, DASHBOARD_PATH, type DashboardHandler } from '../dashboard';
 import type { FunctionApp, HostExtension } from '../functions-host';
 import { DurableHttpApi } from '../http-api';
 import { LocalTaskHub } from '../taskhub/local';
@@ -33,6 +34,7 @@ interface Running {
   readonly taskHub: LocalTaskHub;
   readonly api: DurableHttpApi;
   readonly worker: DurableWorker;
+  readonly dashboard: DashboardHandler;
 }
 
 export function createDurableExtension(options: DurableExtensionOptions): HostExtension {
@@ -69,11 +71,19 @@ export function createDurableExtension(options: DurableExtensionOptions): HostEx
       app.provideInputBinding('durableClient', () => api.clientPayload());
       const worker = new DurableWorker({ taskHub, app, concurrency: durableTask.concurrency, logger });
       worker.start();
-      running = { storage, taskHub, api, worker };
+      const dashboard = createDashboard({
+        taskHub,
+        backend: storage.type,
+        orchestrators: () => app.functions.filter((fn) => Object.values(fn.bindings).some((b) => b.type.toLowerCase() === 'orchestrationtrigger')).map((fn) => fn.name),
+        access: dashboardAccess({ systemKey: options.requireKeys ? systemKey : undefined }),
+        logger,
+      });
+      running = { storage, taskHub, api, worker, dashboard };
       logger.info(`Durable backend: ${storage.description}`);
+      logger.info(`Dashboard: ${baseUrl}${DASHBOARD_PATH}/${options.requireKeys ? ' (asks for the durabletask_extension system key)' : ' (this machine only)'}`);
     },
 
-    handleHttp: (req, res) => (running ? running.api.handle(req, res) : Promise.resolve(false)),
+    handleHttp: async (req, res) => (running ? (await running.api.handle(req, res)) || running.dashboard(req, res) : false),
 
     async stop() {
       const current = running;
