@@ -33,7 +33,7 @@ export function timelineOf(history: readonly HistoryEvent[], status: RuntimeStat
         bars.push(episode);
         break;
       case 'orchestratorCompleted':
-        if (episode) Object.assign(episode, { end: event.timestamp, outcome: 'completed' });
+        if (episode) Object.assign(episode, { end: event.timestamp, outcome: episode.outcome === 'running' ? 'completed' : episode.outcome });
         episode = undefined;
         break;
       case 'taskScheduled':
@@ -61,7 +61,8 @@ export function timelineOf(history: readonly HistoryEvent[], status: RuntimeStat
         start({ kind: 'timer', label: 'timer', start: event.timestamp, outcome: 'running', eventId: event.eventId, detail: `fires at ${event.fireAt}` }, event.eventId);
         break;
       case 'timerFired':
-        finish(event.timerId, event.timestamp, 'completed');
+        // The fired event is stamped when the timer was set; it fires at fireAt.
+        finish(event.timerId, event.fireAt > event.timestamp ? event.fireAt : event.timestamp, 'completed');
         break;
       case 'eventRaised':
         bars.push({ kind: 'event', label: event.name, start: event.timestamp, end: event.timestamp, outcome: 'completed' });
