@@ -1,0 +1,136 @@
+// The dashboard's data API on hubs of 1,000 and 100,000 instances, memory and Azure Storage (Azurite) in one run:
+// median response times (ms, over HTTP from the dashboard's own server) of the first list page (50, newest first),
+// the next page, a filtered page (name + status), a custom-status text search, the counts per status, and an
+// instance's detail (record, history, timeline, tree).
+//   node bench/dashboard.bench.js     (env: SIZES=1000,100000  BACKENDS=memory,AzureStorage  RUNS=5)
+// Instances are seeded straight into storage (memory: createInstance; Azure Storage: Instances rows written in
+// the DT.AS layout, 64 at a time), with no worker running. Prints one JSON object.
+
+require('../test/support/register-typescript.js');
+const { randomUUID } = require('node:crypto');
+const { TableClient } = require('@azure/data-tables');
+const { MemoryBackend } = require('../src/backends/memory');
+const { AzureStorageBackend, resolveStorageConnection, startAzurite } = require('../src/backends/azure-storage');
+const { instanceRecordToRow } = require('../src/backends/azure-storage/instance-table-rows');
+const { LocalTaskHub } = require('../src/taskhub/local');
+const { listenDashboard } = require('../src/dashboard');
+const { startMessage } = require('../test/conformance/durable-fixtures');
+
+const SIZES = (process.env.SIZES ?? '1000,100000').split(',').map(Number);
+const BACKENDS = (process.env.BACKENDS ?? 'memory,AzureStorage').split(',');
+const RUNS = Number(process.env.RUNS ?? 5);
+const NAMES = ['DataSyncOrchestrator', 'PollingService', 'SyncFollowUp', 'ClaimApproval', 'HelloCities'];
+const STATUSES = ['Completed', 'Completed', 'Completed', 'Running', 'Failed', 'Terminated', 'Pending', 'Suspended'];
+const T0 = Date.UTC(2026, 0, 1);
+
+/** The i-th seeded instance: names and statuses cycle, one per second of creation time. */
+function recordOf(i) {
+  const status = STATUSES[i % STATUSES.length];
+  const created = new Date(T0 + i * 1000).toISOString();
+  return {
+    instanceId: `inst-${String(i).padStart(6, '0')}`,
+    name: NAMES[i % NAMES.length],
+    executionId: randomUUID().replace(/-/g, ''),
+    status,
+    createdAt: created,
+    lastUpdatedAt: created,
+    input: JSON.stringify({ database: 'customers', cycle: i }),
+    customStatus: JSON.stringify({ stage: i % 97 === 0 ? 'needle' : 'done' }),
+    ...(status === 'Failed' ? { failureDetails: { errorType: 'Error', errorMessage: `Step ${i} failed` } } : {}),
+  };
+}
+
+async function seedMemory(backend, size) {
+  for (let i = 0; i < size; i++) {
+    const record = recordOf(i);
+    await backend.createInstance(record, startMessage(record), { replaceableStatuses: [] });
+  }
+}
+
+async function seedAzure(connectionString, backend, hubName, size) {
+  const table = TableClient.fromConnectionString(connectionString, backend.resources.instancesTable, { allowInsecureConnection: true });
+  let next = 0;
+  const writer = async () => {
+    for (let i = next++; i < size; i = next++) await table.createEntity(instanceRecordToRow(recordOf(i), hubName, 0, 0));
+  };
+  await Promise.all(Array.from({ length: 64 }, writer));
+}
+
+async function median(fn) {
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    const begin = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - begin) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return Math.round(times[Math.floor(times.length / 2)] * 10) / 10;
+}
+
+async function measure(url, size) {
+  const get = async (path) => {
+    const response = await fetch(`${url}api/v1/${path}`);
+    if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  const first = await get('orchestrations?pageSize=50');
+  const detailId = `inst-${String(Math.floor(size / 2)).padStart(6, '0')}`;
+  return {
+    listFirstPage: await median(() => get('orchestrations?pageSize=50')),
+    listNextPage: await median(() => get(`orchestrations?pageSize=50&continuationToken=${encodeURIComponent(first.continuationToken)}`)),
+    listByNameAndStatus: await median(() => get('orchestrations?pageSize=50&name=ClaimApproval&status=Failed')),
+    listCustomStatusText: await median(() => get('orchestrations?pageSize=50&customStatus=needle')),
+    counts: await median(() => get('orchestrations/counts')),
+    detail: await median(() => get(`orchestrations/${detailId}`)),
+  };
+}
+
+async function benchOne(kind, size, azurite) {
+  const hubName = `dash${randomUUID().slice(0, 8)}`;
+  const backend =
+    kind === 'memory'
+      ? new MemoryBackend()
+      : new AzureStorageBackend({ connection: resolveStorageConnection({ AzureWebJobsStorage: azurite.connectionString }), hubName });
+  const hub = new LocalTaskHub({ backend, name: hubName });
+  await backend.start();
+  const seedBegin = Date.now();
+  if (kind === 'memory') await seedMemory(backend, size);
+  else await seedAzure(azurite.connectionString, backend, hubName, size);
+  const seedSeconds = (Date.now() - seedBegin) / 1000;
+  const dashboard = await listenDashboard({ taskHub: hub, backend: kind });
+  try {
+    const counts = await (await fetch(`${dashboard.url}api/v1/orchestrations/counts`)).json();
+    if (counts.total !== size) throw new Error(`seeded ${size} but the hub counts ${counts.total}`);
+    return { seedSeconds, ms: await measure(dashboard.url, size) };
+  } finally {
+    await dashboard.close();
+    if (kind === 'AzureStorage') await backend.deleteTaskHub();
+    await backend.stop();
+  }
+}
+
+async function main() {
+  const azurite = BACKENDS.includes('AzureStorage') ? await startAzurite({}) : undefined;
+  const results = {};
+  try {
+    for (const kind of BACKENDS) {
+      for (const size of SIZES) {
+        process.stderr.write(`dashboard bench: ${kind}, ${size} instances...\n`);
+        results[`${kind}/${size}`] = await benchOne(kind, size, azurite);
+      }
+    }
+  } finally {
+    await azurite?.stop();
+  }
+  const ratio = (kind, key) => {
+    const [small, large] = SIZES.map((size) => results[`${kind}/${size}`]?.ms[key]);
+    return small && large ? Math.round((large / small) * 10) / 10 : undefined;
+  };
+  const growth = Object.fromEntries(BACKENDS.map((kind) => [kind, Object.fromEntries(Object.keys(results[`${kind}/${SIZES[0]}`].ms).map((key) => [key, ratio(kind, key)]))]));
+  console.log(JSON.stringify({ runs: RUNS, results, [`growth ${SIZES[0]} -> ${SIZES[SIZES.length - 1]}`]: growth }, null, 2));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
