@@ -80,7 +80,7 @@ async function measure(url, size) {
     listNextPage: await median(() => get(`orchestrations?pageSize=50&continuationToken=${encodeURIComponent(first.continuationToken)}`)),
     listByNameAndStatus: await median(() => get('orchestrations?pageSize=50&name=ClaimApproval&status=Failed')),
     listCustomStatusText: await median(() => get('orchestrations?pageSize=50&customStatus=needle')),
-    counts: await median(() => get('orchestrations/counts')),
+    counts: await median(() => get('counts')),
     detail: await median(() => get(`orchestrations/${detailId}`)),
   };
 }
@@ -99,7 +99,7 @@ async function benchOne(kind, size, azurite) {
   const seedSeconds = (Date.now() - seedBegin) / 1000;
   const dashboard = await listenDashboard({ taskHub: hub, backend: kind });
   try {
-    const counts = await (await fetch(`${dashboard.url}api/v1/orchestrations/counts`)).json();
+    const counts = await (await fetch(`${dashboard.url}api/v1/counts`)).json();
     if (counts.total !== size) throw new Error(`seeded ${size} but the hub counts ${counts.total}`);
     return { seedSeconds, ms: await measure(dashboard.url, size) };
   } finally {

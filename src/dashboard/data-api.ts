@@ -3,9 +3,9 @@
 //
 //   GET    hub                                   hub name, backend, the app's orchestrators
 //   GET    orchestrations?<filter>&order&pageSize&continuationToken
-//   GET    orchestrations/counts?<filter>        counts per status
+//   GET    counts?<filter>                       orchestrations per status
+//   POST   purge                                 {<filter>}: purge every finished orchestration that matches
 //   POST   orchestrations                        {name, instanceId?, input?}: start
-//   POST   orchestrations/purge                  {<filter>}: purge every finished match
 //   GET    orchestrations/{id}                   detail: history, timeline, children, allowed actions
 //   GET    orchestrations/{id}/tree              the sub-orchestration tree around it
 //   POST   orchestrations/{id}/{action}          raise-event {name, input?}, suspend|resume|terminate|rewind {reason?},
@@ -47,43 +47,44 @@ export interface DataApiResponse {
 const ok = (body: unknown): DataApiResponse => ({ status: 200, body });
 
 export async function dispatchDataApi(ctx: DataApiContext, req: DataApiRequest): Promise<DataApiResponse> {
+  const response = await route(ctx, req);
+  if (response) return response;
+  const known = ['hub', 'counts', 'purge', 'orchestrations', 'entities'].includes(req.segments[0] ?? '');
+  const path = req.segments.join('/');
+  if (known) throw new DashboardRequestError(405, `${req.method} is not supported on ${path}.`);
+  throw notFound(`There is no API route '${path}': see docs/dashboard.md for the routes.`);
+}
+
+/** The answer for a known route, or undefined. */
+async function route(ctx: DataApiContext, req: DataApiRequest): Promise<DataApiResponse | undefined> {
+  const { method, params } = req;
   const [collection, id, sub, ...extra] = req.segments;
-  const route = `${req.method} ${collection ?? ''}${id === undefined ? '' : '/:id'}${sub === undefined ? '' : `/${sub}`}`;
-  if (extra.length === 0) {
-    switch (route) {
-      case 'GET hub':
-        return ok(hubInfo(ctx));
-      case 'GET orchestrations':
-        return ok(await listOrchestrations(ctx, req.params));
-      case 'POST orchestrations':
-        return startOrchestration(ctx, await req.body());
-      case 'GET orchestrations/:id':
-        if (id === 'counts') return ok(await countOrchestrations(ctx, parseFilter(req.params)));
-        return ok(instanceDetail(await mustGet(ctx, id, true)));
-      case 'POST orchestrations/:id':
-        if (id === 'purge') return ok(await purgeMatching(ctx, await req.body()));
-        break;
-      case 'DELETE orchestrations/:id':
-        return ok(await purgeOne(ctx, id));
-      case 'GET orchestrations/:id/tree': {
-        const tree = await instanceTree(ctx.hub, id);
-        if (!tree) throw unknownInstance(id);
-        return ok(tree);
-      }
-      case `POST orchestrations/:id/${sub}`:
-        if (sub !== undefined && sub in ACTIONS) return ok(await ACTIONS[sub](ctx, id, await req.body()));
-        break;
-      case 'GET entities':
-        return ok(await listEntities(ctx, req.params));
-      case 'GET entities/:id':
-        return ok(await entity(ctx, id));
-    }
+  if (extra.length > 0) return undefined;
+  if (id === undefined && collection === 'hub' && method === 'GET') return ok(hubInfo(ctx));
+  if (id === undefined && collection === 'counts' && method === 'GET') return ok(await countOrchestrations(ctx, parseFilter(params)));
+  if (id === undefined && collection === 'purge' && method === 'POST') return ok(await purgeMatching(ctx, await req.body()));
+  if (collection === 'entities' && sub === undefined && method === 'GET') {
+    return ok(id === undefined ? await listEntities(ctx, params) : await entity(ctx, id));
   }
-  const known = ['hub', 'orchestrations', 'entities'].includes(collection ?? '');
-  throw new DashboardRequestError(
-    known ? 405 : 404,
-    known ? `${req.method} is not supported on ${req.segments.join('/')}.` : `There is no API route '${req.segments.join('/')}': see docs/dashboard.md for the routes.`,
-  );
+  if (collection !== 'orchestrations') return undefined;
+  if (id === undefined) {
+    if (method === 'GET') return ok(await listOrchestrations(ctx, params));
+    if (method === 'POST') return startOrchestration(ctx, await req.body());
+    return undefined;
+  }
+  if (sub === undefined) {
+    if (method === 'GET') return ok(instanceDetail(await mustGet(ctx, id, true)));
+    if (method === 'DELETE') return ok(await purgeOne(ctx, id));
+    return undefined;
+  }
+  if (sub === 'tree' && method === 'GET') {
+    const tree = await instanceTree(ctx.hub, id);
+    if (!tree) throw unknownInstance(id);
+    return ok(tree);
+  }
+  const action = Object.hasOwn(ACTIONS, sub) ? ACTIONS[sub] : undefined;
+  if (action && method === 'POST') return ok(await action(ctx, id, await req.body()));
+  return undefined;
 }
 
 function hubInfo(ctx: DataApiContext): HubInfo {

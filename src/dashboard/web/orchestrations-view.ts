@@ -47,7 +47,7 @@ export async function renderOrchestrations(ctx: ViewContext): Promise<void> {
     countParams.delete('status');
     const [list, counts] = await Promise.all([
       api<InstanceList>('orchestrations', { params: listParams }),
-      ctx.hub.counts ? api<StatusCountsView>('orchestrations/counts', { params: countParams }) : Promise.resolve(undefined),
+      ctx.hub.counts ? api<StatusCountsView>('counts', { params: countParams }) : Promise.resolve(undefined),
     ]);
     if (!ctx.current()) return;
     if (counts) showCounts(countsBar, ctx, counts, statuses);
@@ -223,14 +223,14 @@ async function purgeMatching(filter: URLSearchParams, message: HTMLElement, relo
       return;
     }
     params.set('status', statuses.join(','));
-    const { total } = await api<StatusCountsView>('orchestrations/counts', { params });
+    const { total } = await api<StatusCountsView>('counts', { params });
     if (total === 0) {
       show(message, notice('info', 'No finished instance matches these filters: nothing to purge.'));
       return;
     }
     if (!confirm(`Purge ${total} finished instance${total === 1 ? '' : 's'} (${statuses.join(', ')}) matching these filters, with their history? This cannot be undone.`)) return;
     const body = Object.fromEntries(params);
-    const result = await api<ActionResult>('orchestrations/purge', { method: 'POST', body });
+    const result = await api<ActionResult>('purge', { method: 'POST', body });
     show(message, notice('ok', result.message));
     reload();
   } catch (error) {

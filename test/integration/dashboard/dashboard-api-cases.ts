@@ -175,9 +175,9 @@ export function describeDashboardApi(name: string, setup: () => Promise<Dashboar
       });
 
       it('counts per status, with the same filters', async () => {
-        expect(await get<StatusCountsView>('orchestrations/counts')).toEqual({ counts: { Completed: 5, Running: 1, Failed: 1 }, total: 7 });
-        expect(await get<StatusCountsView>('orchestrations/counts?name=Echo')).toEqual({ counts: { Completed: 4 }, total: 4 });
-        expect(await get<StatusCountsView>('orchestrations/counts?prefix=zzz')).toEqual({ counts: {}, total: 0 });
+        expect(await get<StatusCountsView>('counts')).toEqual({ counts: { Completed: 5, Running: 1, Failed: 1 }, total: 7 });
+        expect(await get<StatusCountsView>('counts?name=Echo')).toEqual({ counts: { Completed: 4 }, total: 4 });
+        expect(await get<StatusCountsView>('counts?prefix=zzz')).toEqual({ counts: {}, total: 0 });
       });
 
       it('shows an instance with its full history, failure chain, timeline and allowed actions', async () => {
@@ -221,7 +221,7 @@ export function describeDashboardApi(name: string, setup: () => Promise<Dashboar
           ['orchestrations?pageSize=abc', /pageSize must be a whole number/],
           ['orchestrations?order=sideways', /order must be asc/],
           ['orchestrations?continuationToken=not-a-token', /Invalid continuation token/],
-          ['orchestrations/counts?status=Nope', /Unknown status 'Nope'/],
+          ['counts?status=Nope', /Unknown status 'Nope'/],
           ['entities?prefix=k', /A key prefix needs the entity name/],
           ['entities/counter', /is not an entity id/],
         ];
@@ -259,7 +259,7 @@ export function describeDashboardApi(name: string, setup: () => Promise<Dashboar
         expect(await call('orchestrations/approval-1/raise-event', { rawBody: '{"name": ' })).toEqual({ status: 400, body: { error: expect.stringMatching(/The request body is not JSON/) } });
         expect(await call('orchestrations/approval-1/terminate', { rawBody: '[1]' })).toEqual({ status: 400, body: { error: 'The request body must be a JSON object.' } });
         expect(await call('orchestrations/approval-1/terminate', { body: { reason: 5 } })).toEqual({ status: 400, body: { error: "'reason' must be a string, but is 5." } });
-        expect(await call('orchestrations/purge', { body: { status: 'Running' } })).toEqual({ status: 400, body: { error: expect.stringMatching(/Only finished instances can be purged/) } });
+        expect(await call('purge', { body: { status: 'Running' } })).toEqual({ status: 400, body: { error: expect.stringMatching(/Only finished instances can be purged/) } });
       });
     });
 
@@ -325,8 +325,8 @@ export function describeDashboardApi(name: string, setup: () => Promise<Dashboar
         for (const id of ['purge-a', 'purge-b', 'purge-c']) await until(id, 'Completed');
         expect(await call('orchestrations/purge-a', { method: 'DELETE' })).toEqual({ status: 200, body: { message: "Purged 'purge-a' and its history.", instanceId: 'purge-a', purged: 1 } });
         expect((await call('orchestrations/purge-a')).status).toBe(404);
-        expect((await get<StatusCountsView>('orchestrations/counts?prefix=purge-&status=Completed,Failed,Terminated,Canceled')).total).toBe(2);
-        expect(await call('orchestrations/purge', { body: { prefix: 'purge-', name: 'Echo' } })).toEqual({ status: 200, body: { message: 'Purged 2 finished instances.', purged: 2 } });
+        expect((await get<StatusCountsView>('counts?prefix=purge-&status=Completed,Failed,Terminated,Canceled')).total).toBe(2);
+        expect(await call('purge', { body: { prefix: 'purge-', name: 'Echo' } })).toEqual({ status: 200, body: { message: 'Purged 2 finished instances.', purged: 2 } });
         expect(await allPages('prefix=purge-')).toEqual(['purge-running']);
       });
     });
