@@ -2,7 +2,7 @@
 // median response times (ms, over HTTP from the dashboard's own server) of the first list page (50, newest first),
 // the next page, a filtered page (name + status), a custom-status text search, the counts per status, and an
 // instance's detail (record, history, timeline, tree).
-//   node bench/dashboard.bench.js     (env: SIZES=1000,100000  BACKENDS=memory,AzureStorage  RUNS=5)
+//   node bench/dashboard.bench.js     (env: SIZES=1000,100000  AZURE_SIZES=<SIZES>  BACKENDS=memory,AzureStorage  RUNS=5)
 // Instances are seeded straight into storage (memory: createInstance; Azure Storage: Instances rows written in
 // the DT.AS layout, 64 at a time), with no worker running. Prints one JSON object.
 
@@ -17,6 +17,9 @@ const { listenDashboard } = require('../src/dashboard');
 const { startMessage } = require('../test/conformance/durable-fixtures');
 
 const SIZES = (process.env.SIZES ?? '1000,100000').split(',').map(Number);
+/** Seeding Azurite writes one row per request (each instance is its own partition): smaller hubs when time is short. */
+const AZURE_SIZES = (process.env.AZURE_SIZES ?? SIZES.join(',')).split(',').map(Number);
+const sizesOf = (kind) => (kind === 'AzureStorage' ? AZURE_SIZES : SIZES);
 const BACKENDS = (process.env.BACKENDS ?? 'memory,AzureStorage').split(',');
 const RUNS = Number(process.env.RUNS ?? 5);
 const NAMES = ['DataSyncOrchestrator', 'PollingService', 'SyncFollowUp', 'ClaimApproval', 'HelloCities'];
@@ -51,7 +54,10 @@ async function seedAzure(connectionString, backend, hubName, size) {
   const table = TableClient.fromConnectionString(connectionString, backend.resources.instancesTable, { allowInsecureConnection: true });
   let next = 0;
   const writer = async () => {
-    for (let i = next++; i < size; i = next++) await table.createEntity(instanceRecordToRow(recordOf(i), hubName, 0, 0));
+    for (let i = next++; i < size; i = next++) {
+      await table.createEntity(instanceRecordToRow(recordOf(i), hubName, 0, 0));
+      if ((i + 1) % 10_000 === 0) process.stderr.write(`  ${i + 1} rows written\n`);
+    }
   };
   await Promise.all(Array.from({ length: 64 }, writer));
 }
@@ -114,20 +120,33 @@ async function main() {
   const results = {};
   try {
     for (const kind of BACKENDS) {
-      for (const size of SIZES) {
+      for (const size of sizesOf(kind)) {
         process.stderr.write(`dashboard bench: ${kind}, ${size} instances...\n`);
         results[`${kind}/${size}`] = await benchOne(kind, size, azurite);
+        process.stderr.write(`  ${JSON.stringify(results[`${kind}/${size}`])}\n`);
       }
     }
   } finally {
     await azurite?.stop();
   }
-  const ratio = (kind, key) => {
-    const [small, large] = SIZES.map((size) => results[`${kind}/${size}`]?.ms[key]);
-    return small && large ? Math.round((large / small) * 10) / 10 : undefined;
-  };
-  const growth = Object.fromEntries(BACKENDS.map((kind) => [kind, Object.fromEntries(Object.keys(results[`${kind}/${SIZES[0]}`].ms).map((key) => [key, ratio(kind, key)]))]));
-  console.log(JSON.stringify({ runs: RUNS, results, [`growth ${SIZES[0]} -> ${SIZES[SIZES.length - 1]}`]: growth }, null, 2));
+  // How each request's time grows from the smallest hub to the largest, per backend.
+  const growth = Object.fromEntries(
+    BACKENDS.map((kind) => {
+      const sizes = sizesOf(kind);
+      const [small, large] = [sizes[0], sizes[sizes.length - 1]].map((size) => results[`${kind}/${size}`].ms);
+      const ratios = Object.fromEntries(Object.keys(small).map((key) => [key, Math.round((large[key] / small[key]) * 10) / 10]));
+      return [`${kind} ${sizes[0]} -> ${sizes[sizes.length - 1]}`, ratios];
+    }),
+  );
+  // Azure Storage against memory on the same hub size.
+  const shared = AZURE_SIZES.filter((size) => SIZES.includes(size));
+  const azureOverMemory = Object.fromEntries(
+    shared.map((size) => {
+      const [memory, azure] = [results[`memory/${size}`]?.ms, results[`AzureStorage/${size}`]?.ms];
+      return [size, memory && azure ? Object.fromEntries(Object.keys(memory).map((key) => [key, Math.round((azure[key] / memory[key]) * 10) / 10])) : undefined];
+    }),
+  );
+  console.log(JSON.stringify({ runs: RUNS, results, growth, azureOverMemory }, null, 2));
 }
 
 main().catch((error) => {
