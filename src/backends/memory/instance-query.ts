@@ -12,6 +12,7 @@ export function matchesQuery(record: InstanceRecord, query: InstanceFilter & Pic
   if (query.statuses !== undefined && !query.statuses.includes(record.status)) return false;
   if (query.name !== undefined && record.name !== query.name) return false;
   if (query.customStatusContains !== undefined && !(record.customStatus ?? '').includes(query.customStatusContains)) return false;
+  if (query.createdFrom === undefined && query.createdTo === undefined) return true;
   const created = Date.parse(record.createdAt);
   // Both ends are inclusive, as in DT.AS (`CreatedTime ge … and CreatedTime le …`, specs/backends.md A6.3).
   if (query.createdFrom !== undefined && created < parseTime(query.createdFrom, 'createdFrom')) return false;
