@@ -49,16 +49,30 @@ export interface ActivityWorkItemLease {
   lockToken: string;
 }
 
-export interface InstanceQuery {
+/** What selects instances, for queries, counts and purges. Every field narrows; absent fields do not. */
+export interface InstanceFilter {
   instanceIdPrefix?: string;
+  /** Both ends inclusive. */
   createdFrom?: string;
   createdTo?: string;
   statuses?: readonly RuntimeStatus[];
+  /** The orchestration (or lower-cased entity) name, exactly. */
+  name?: string;
+  /** Text the serialized custom status contains, case-sensitive (a JSON string's quotes are part of it). */
+  customStatusContains?: string;
+}
+
+export interface InstanceQuery extends InstanceFilter {
   /** Orchestrations only, entities only, or both (default: orchestrations). */
   kind?: 'orchestration' | 'entity' | 'all';
+  /** Newest first; default oldest first. A continuation token continues in the order it was issued for. */
+  descending?: boolean;
   pageSize?: number;
   continuationToken?: string;
 }
+
+/** How many instances have each status; statuses without instances are absent. */
+export type StatusCounts = Partial<Record<RuntimeStatus, number>>;
 
 export interface InstancePage {
   instances: InstanceRecord[];
@@ -66,12 +80,8 @@ export interface InstancePage {
   continuationToken?: string;
 }
 
-export interface PurgeFilter {
-  createdFrom?: string;
-  createdTo?: string;
-  /** Only terminal statuses are purged; defaults to all terminal statuses. */
-  statuses?: readonly RuntimeStatus[];
-}
+/** Only terminal instances are purged: `statuses` defaults to, and is narrowed to, the terminal ones. */
+export type PurgeFilter = InstanceFilter;
 
 export interface CreateInstanceOptions {
   /**
@@ -103,6 +113,8 @@ export interface Backend {
   /** History of the current execution; empty for an unknown instance. */
   getHistory(instanceId: string): Promise<HistoryEvent[]>;
   queryInstances(query: InstanceQuery): Promise<InstancePage>;
+  /** Counts the matching instances by status, without reading their payloads. */
+  countInstances(query: Omit<InstanceQuery, 'descending' | 'pageSize' | 'continuationToken'>): Promise<StatusCounts>;
   /** Deletes the instance, its history and its pending inbox messages. Returns false if unknown. */
   purgeInstance(instanceId: string): Promise<boolean>;
   /** Deletes every terminal instance that matches; returns how many. */

@@ -32,6 +32,10 @@ export interface RunningDurableExtension {
   readonly worker: DurableWorker;
   /** Where the app is served, e.g. `http://localhost:7071`. */
   readonly baseUrl: string;
+  /** What the task hub runs on. */
+  readonly storage: Pick<DurableStorage, 'description' | 'label'>;
+  /** The durabletask_extension system key, when --require-keys asks for keys. */
+  readonly systemKey?: string;
   readonly logger: Logger;
 }
 
@@ -96,7 +100,7 @@ export function createDurableExtension(options: DurableExtensionOptions): Durabl
     app.provideInputBinding('durableClient', () => api.clientPayload());
     const worker = new DurableWorker({ taskHub, app: options.functions ?? app, concurrency: durableTask.concurrency, logger });
     worker.start();
-    const parts = { app, durableTask, taskHub, api, worker, baseUrl, logger, storage };
+    const parts = { app, durableTask, taskHub, api, worker, baseUrl, logger, storage, systemKey: options.requireKeys ? systemKey : undefined };
     for (const mount of mounts) await mount.start?.(parts);
     running = parts;
     logger.info(`Durable backend: ${storage.description}`);

@@ -17,5 +17,6 @@ export {
   type DurableTaskOptions,
   type StorageProviderType,
 } from './durable-task-options';
+export { dashboardMount } from './dashboard-mount';
 export { startFunctionsApp, DEFAULT_PORT, type StartFunctionsAppOptions } from './start-functions-app';
 export { StorageProviderUnavailableError } from './errors';

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { silentLogger, type Logger } from '../core';
 import { FunctionsHost, loadFunctionApp, type FunctionApp, type LocalSettings } from '../functions-host';
 import { createStorageBindingsExtension } from '../bindings';
+import { dashboardMount } from './dashboard-mount';
 import { createDurableExtension, type RuntimeMount } from './durable-extension';
 import type { StorageProviderType } from './durable-task-options';
 
@@ -22,7 +23,7 @@ export interface StartFunctionsAppOptions {
   /** Refuse to start when a binding is not served, instead of warning (`--strict-bindings`). */
   strictBindings?: boolean;
   logger?: Logger;
-  /** Extra pages under /runtime/ that need the task hub (e.g. a dashboard). */
+  /** Extra pages under /runtime/ that need the task hub, besides the dashboard at /runtime/dashboard/. */
   mounts?: readonly RuntimeMount[];
   /** Called once the app is loaded, before the host starts (the CLI applies host.json's log level here). */
   onAppLoaded?(app: FunctionApp): void;
@@ -45,7 +46,7 @@ export async function startFunctionsApp(options: StartFunctionsAppOptions): Prom
     requireKeys,
     strictBindings: options.strictBindings === true,
     extensions: [
-      createDurableExtension({ app, logger, storageChoice: options.backend, requireKeys, mounts: options.mounts }),
+      createDurableExtension({ app, logger, storageChoice: options.backend, requireKeys, mounts: [dashboardMount(), ...(options.mounts ?? [])] }),
       createStorageBindingsExtension({ app, logger }),
     ],
     logger,

@@ -20,6 +20,8 @@ export interface DurableStorage {
   readonly taskHub: TaskHub;
   /** One line for the start-up log: which storage, where its state lives. */
   readonly description: string;
+  /** A word for headers (the dashboard's): memory, AzureStorage, azureManaged. */
+  readonly label: string;
   /** The connection name the management URLs show (`connection=`). */
   readonly connectionName: string;
   /** Releases what was started for the storage (the embedded Azurite), after the task hub has stopped. */
@@ -41,6 +43,7 @@ export type StorageProvider = (context: StorageProviderContext) => Promise<Durab
 const openMemoryStorage: StorageProvider = async ({ hubName, logger }) => ({
   taskHub: new LocalTaskHub({ backend: new MemoryBackend(), logger, name: hubName }),
   connectionName: 'Storage',
+  label: 'memory',
   description: `memory (task hub '${hubName}'; state lives in this process and is gone when it stops)`,
   close: async () => undefined,
 });
@@ -59,6 +62,7 @@ const openAzureStorage: StorageProvider = async ({ app, durableTask, hubName, se
     return {
       taskHub: new LocalTaskHub({ backend, logger, name: hubName }),
       connectionName: durableTask.storageProvider.connectionName ?? 'Storage',
+      label: 'AzureStorage',
       description: `AzureStorage (task hub '${hubName}' in ${where})`,
       close: async () => azurite?.stop(),
     };

@@ -57,16 +57,44 @@ export interface EntityState {
   lockedBy?: string;
   /** Requests waiting for a lock to be released. */
   backlogQueueSize: number;
+  /** Those requests, oldest first, when the hub can tell (optional: a remote hub may know only the count). */
+  backlog?: QueuedEntityRequest[];
 }
 
-export interface OrchestrationQuery {
+/** A request waiting in an entity's queue until the orchestration holding its lock releases it. */
+export interface QueuedEntityRequest {
+  /** An operation (signal or call), or a critical section's lock request or release. */
+  kind: 'operation' | 'lock' | 'unlock';
+  /** The operation name; for a lock request, undefined. */
+  operation?: string;
+  /** The orchestration that called or locks; undefined for a client signal. */
+  from?: string;
+  /** When it was sent. */
+  sentAt: string;
+}
+
+/** Selects orchestrations. Every field narrows; absent fields do not. */
+export interface OrchestrationFilter {
   instanceIdPrefix?: string;
+  /** Both ends inclusive. */
   createdFrom?: string;
   createdTo?: string;
   statuses?: readonly RuntimeStatus[];
+  /** Optional (the dashboard): the orchestrator name, exactly. */
+  name?: string;
+  /** Optional (the dashboard): text the serialized custom status contains, case-sensitive. */
+  customStatusContains?: string;
+}
+
+export interface OrchestrationQuery extends OrchestrationFilter {
+  /** Optional (the dashboard): newest first; default oldest first. A token continues in the order it was issued for. */
+  descending?: boolean;
   pageSize?: number;
   continuationToken?: string;
 }
+
+/** How many orchestrations have each status; statuses without any are absent. */
+export type StatusCounts = Partial<Record<RuntimeStatus, number>>;
 
 export interface EntityQuery {
   /** Scheduler-id prefix, e.g. "@counter@". */
@@ -83,17 +111,16 @@ export interface Page<T> {
   continuationToken?: string;
 }
 
-export interface PurgeInstancesFilter {
-  createdFrom?: string;
-  createdTo?: string;
-  statuses?: readonly RuntimeStatus[];
-}
+/** Only finished instances are purged; `statuses` defaults to, and is narrowed to, the terminal ones. */
+export type PurgeInstancesFilter = OrchestrationFilter;
 
 export interface TaskHubClient {
   /** Makes the instance visible (Pending) before it resolves; returns its id. */
   startOrchestration(options: StartOrchestrationOptions): Promise<string>;
   getOrchestration(instanceId: string, options?: { includeHistory?: boolean }): Promise<OrchestrationState | undefined>;
   queryOrchestrations(query: OrchestrationQuery): Promise<Page<OrchestrationState>>;
+  /** Optional (the dashboard's status counts): counts the matching orchestrations by status, server-side. */
+  countOrchestrations?(filter: OrchestrationFilter): Promise<StatusCounts>;
   /** Serialized JSON input. Throws InstanceNotFoundError; a finished instance ignores it (InvalidInstanceStateError). */
   raiseEvent(instanceId: string, eventName: string, input?: string): Promise<void>;
   terminate(instanceId: string, reason?: string, options?: { recursive?: boolean }): Promise<void>;

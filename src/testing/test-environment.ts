@@ -59,6 +59,7 @@ export async function createTestEnvironment(options: TestEnvironmentOptions): Pr
   const memoryOnTestClock: StorageProvider = async ({ hubName }) => ({
     taskHub: new LocalTaskHub({ backend, clock, logger, name: hubName }),
     connectionName: 'Storage',
+    label: 'memory',
     description: `memory on the test clock (task hub '${hubName}')`,
     close: async () => undefined,
   });

@@ -125,6 +125,11 @@ export function describeBackendConformance(name: string, setup: () => Promise<Co
       return (await queryAll(query)).map((r) => r.instanceId).sort();
     }
 
+    /** The ids in the order the pages returned them. */
+    async function idsInOrder(query: InstanceQuery): Promise<string[]> {
+      return (await queryAll(query)).map((r) => r.instanceId);
+    }
+
     describe('client operations', () => {
       it('createInstance stores the record and puts its start message in the inbox', async () => {
         const record = orchestrationRecord('create-1', d.now());
@@ -481,7 +486,7 @@ export function describeBackendConformance(name: string, setup: () => Promise<Co
       const at = (seconds: number) => T0 + seconds * 1000;
       const records = [
         orchestrationRecord('q-a1', at(1), { status: 'Completed', output: '1', completedAt: iso(at(10)) }),
-        orchestrationRecord('q-a2', at(2), { status: 'Running' }),
+        orchestrationRecord('q-a2', at(2), { status: 'Running', name: 'Other', customStatus: '{"stage":"fetching"}' }),
         orchestrationRecord('q-b1', at(3), { status: 'Failed', failureDetails: { errorType: 'Error', errorMessage: 'boom' } }),
         orchestrationRecord('q-b2', at(4), { status: 'Pending' }),
         orchestrationRecord('other', at(5), { status: 'Terminated', output: '"stop"' }),
@@ -501,6 +506,36 @@ export function describeBackendConformance(name: string, setup: () => Promise<Co
         expect(await idsOf({ createdFrom: iso(at(2)), createdTo: iso(at(4)) })).toEqual(['q-a2', 'q-b1', 'q-b2']);
         expect(await idsOf({ instanceIdPrefix: 'q-', statuses: ['Running', 'Pending'], createdFrom: iso(at(3)) })).toEqual(['q-b2']);
         expect(await idsOf({ statuses: ['Suspended'] })).toEqual([]);
+      });
+
+      it('filters by exact name and by text in the custom status', async () => {
+        await store([...records, orchestrationRecord('q-c1', at(7), { status: 'Running', name: 'other', customStatus: '"fetching"' })]);
+        expect(await idsOf({ name: 'Other' })).toEqual(['q-a2']);
+        expect(await idsOf({ name: 'SayHelloSequence', statuses: ['Failed', 'Running'] })).toEqual(['q-b1']);
+        expect(await idsOf({ customStatusContains: 'fetching' })).toEqual(['q-a2', 'q-c1']);
+        expect(await idsOf({ customStatusContains: '"stage"', instanceIdPrefix: 'q-a' })).toEqual(['q-a2']);
+        expect(await idsOf({ customStatusContains: 'null' })).toEqual([]);
+        expect(await idsOf({ name: 'Nobody' })).toEqual([]);
+      });
+
+      it('pages newest first when descending, each instance exactly once', async () => {
+        await store(records);
+        const newestFirst = ['other', 'q-b2', 'q-b1', 'q-a2', 'q-a1'];
+        expect(await idsInOrder({ descending: true })).toEqual(newestFirst);
+        expect(await idsInOrder({ descending: true, pageSize: 2 })).toEqual(newestFirst);
+        expect(await idsInOrder({ descending: true, pageSize: 1, statuses: ['Running', 'Failed', 'Pending'] })).toEqual(['q-b2', 'q-b1', 'q-a2']);
+        const first = await backend.queryInstances({ descending: true, pageSize: 2 });
+        expect(first.instances.map((r) => r.instanceId)).toEqual(['other', 'q-b2']);
+      });
+
+      it('counts matching instances by status', async () => {
+        await store([...records, orchestrationRecord('q-a3', at(8), { status: 'Running' })]);
+        expect(await backend.countInstances({})).toEqual({ Completed: 1, Running: 2, Failed: 1, Pending: 1, Terminated: 1 });
+        expect(await backend.countInstances({ instanceIdPrefix: 'q-a' })).toEqual({ Completed: 1, Running: 2 });
+        expect(await backend.countInstances({ name: 'Other', customStatusContains: 'fetch' })).toEqual({ Running: 1 });
+        expect(await backend.countInstances({ createdFrom: iso(at(3)), statuses: ['Failed', 'Running'] })).toEqual({ Failed: 1, Running: 1 });
+        expect(await backend.countInstances({ kind: 'entity' })).toEqual({ Running: 1 });
+        expect(await backend.countInstances({ name: 'Nobody' })).toEqual({});
       });
 
       it('returns the stored records', async () => {
@@ -547,6 +582,20 @@ export function describeBackendConformance(name: string, setup: () => Promise<Co
         expect(await backend.purgeInstances({ statuses: ['Running', 'Completed'] })).toBe(1);
         expect(await idsOf({ kind: 'all' })).toEqual(['@counter@p', 'p-pending', 'p-running']);
         expect(await backend.purgeInstances({})).toBe(0);
+      });
+
+      it('purgeInstances narrows by name, id prefix and custom status', async () => {
+        const at = (seconds: number) => T0 + seconds * 1000;
+        await store([
+          orchestrationRecord('n-a', at(1), { status: 'Completed', name: 'Alpha', customStatus: '"green"' }),
+          orchestrationRecord('n-b', at(2), { status: 'Failed', name: 'Alpha', customStatus: '"red"' }),
+          orchestrationRecord('n-c', at(3), { status: 'Completed', name: 'Beta' }),
+          orchestrationRecord('m-a', at(4), { status: 'Completed', name: 'Alpha' }),
+          orchestrationRecord('n-d', at(5), { status: 'Running', name: 'Alpha', customStatus: '"red"' }),
+        ]);
+        expect(await backend.purgeInstances({ name: 'Alpha', customStatusContains: 'red' })).toBe(1);
+        expect(await backend.purgeInstances({ name: 'Alpha', instanceIdPrefix: 'n-' })).toBe(1);
+        expect(await idsOf({})).toEqual(['m-a', 'n-c', 'n-d']);
       });
     });
 

@@ -25,6 +25,7 @@ import type {
   InstanceCommit,
   InstancePage,
   InstanceQuery,
+  StatusCounts,
   InstanceWorkItem,
   PurgeFilter,
 } from '../backend';
@@ -263,6 +264,10 @@ export class AzureStorageBackend implements Backend {
     return this.instanceStore.query(query);
   }
 
+  countInstances(query: Omit<InstanceQuery, 'descending' | 'pageSize' | 'continuationToken'>): Promise<StatusCounts> {
+    return this.instanceStore.count(query);
+  }
+
   async purgeInstance(instanceId: string): Promise<boolean> {
     if (!(await this.instanceStore.get(instanceId))) return false;
     await this.purge(instanceId);
@@ -273,7 +278,7 @@ export class AzureStorageBackend implements Backend {
     const statuses = filter.statuses?.filter(isTerminal) ?? TERMINAL_STATUSES;
     if (statuses.length === 0) return 0;
     // The query has just read the rows: purge them without reading each again.
-    const { instances } = await this.instanceStore.query({ createdFrom: filter.createdFrom, createdTo: filter.createdTo, statuses, kind: 'all' });
+    const { instances } = await this.instanceStore.query({ ...filter, statuses, kind: 'all' });
     for (const record of instances) await this.purge(record.instanceId);
     return instances.length;
   }

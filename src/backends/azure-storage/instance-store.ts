@@ -3,10 +3,10 @@
 
 import { DurableRuntimeError } from '../../core';
 import { odata, type TableClient } from '@azure/data-tables';
-import type { InstanceRecord } from '../../core';
-import type { InstancePage, InstanceQuery } from '../backend';
-import { compareInstanceOrder, decodeContinuationToken, encodeContinuationToken, instanceOrderKey, type InstanceOrderKey } from '../instance-order';
-import { checkpointOf, generationOf, instanceRecordToRow, rowToInstanceRecord } from './instance-table-rows';
+import type { InstanceRecord, RuntimeStatus } from '../../core';
+import type { InstancePage, InstanceQuery, StatusCounts } from '../backend';
+import { instanceOrderKey, pageInOrder } from '../instance-order';
+import { checkpointOf, generationOf, instanceRecordToRow, optionalCustomStatus, rowToInstanceRecord } from './instance-table-rows';
 import { escapePartitionKey, unescapePartitionKey } from './key-sanitation';
 import type { LargePayloadStore } from './large-payload-store';
 import { isConcurrencyConflict, statusOf } from './storage-errors';
@@ -72,34 +72,55 @@ export class InstanceStore {
   }
 
   /**
-   * Matching instances in creation order (then instance id), the order every backend pages in. The table returns
-   * rows in key order, so a page is chosen from the keys and creation times of all matches, then read in full.
+   * Matching instances in creation order (then instance id), or the reverse: the order every backend pages in. The
+   * table returns rows in key order, so a page is chosen from the keys and creation times of all matches (read with
+   * the server-side filter), then read in full.
    */
   async query(query: InstanceQuery): Promise<InstancePage> {
-    if (query.pageSize !== undefined && !(Number.isInteger(query.pageSize) && query.pageSize > 0)) {
-      throw new RangeError(`Invalid pageSize ${query.pageSize}: pass a positive whole number, or none for all instances.`);
-    }
-    const filter = instanceQueryFilter(query);
-    const after = query.continuationToken === undefined ? undefined : decodeContinuationToken(query.continuationToken);
     if (query.pageSize === undefined) {
-      const records = await this.list(filter);
-      const keys = records.map((record) => ({ record, key: instanceOrderKey(record.createdAt, record.instanceId) })).sort((a, b) => compareInstanceOrder(a.key, b.key));
-      return { instances: keys.filter(({ key }) => !after || compareInstanceOrder(key, after) > 0).map(({ record }) => record) };
+      const records = (await this.list(instanceQueryFilter(query))).filter((record) => customStatusMatches(record.customStatus, query));
+      const entries = records.map((record) => ({ key: instanceOrderKey(record.createdAt, record.instanceId), value: record }));
+      return { instances: pageInOrder(entries, query).values };
     }
-    const keys: { partitionKey: string; key: InstanceOrderKey }[] = [];
-    for await (const row of this.table.listEntities<TableRow>({ queryOptions: { filter, select: ['PartitionKey', 'CreatedTime'] } })) {
-      keys.push({ partitionKey: row.partitionKey, key: instanceOrderKey(readDateColumn(row.CreatedTime) ?? '', unescapePartitionKey(row.partitionKey)) });
-    }
-    const rest = keys.sort((a, b) => compareInstanceOrder(a.key, b.key)).filter(({ key }) => !after || compareInstanceOrder(key, after) > 0);
-    const page = rest.slice(0, query.pageSize);
+    const keys = (await this.scan(query, ['CreatedTime'])).map((row) => ({
+      key: instanceOrderKey(readDateColumn(row.CreatedTime) ?? '', unescapePartitionKey(row.partitionKey)),
+      value: row.partitionKey,
+    }));
+    const page = pageInOrder(keys, query);
     const byKey = new Map<string, InstanceRecord>();
-    for (let i = 0; i < page.length; i += PAGE_READ_CHUNK) {
-      const chunk = page.slice(i, i + PAGE_READ_CHUNK).map(({ partitionKey }) => odata`PartitionKey eq ${partitionKey}`);
+    for (let i = 0; i < page.values.length; i += PAGE_READ_CHUNK) {
+      const chunk = page.values.slice(i, i + PAGE_READ_CHUNK).map((partitionKey) => odata`PartitionKey eq ${partitionKey}`);
       for (const record of await this.list(`(${chunk.join(' or ')}) and RowKey eq ''`)) byKey.set(escapePartitionKey(record.instanceId), record);
     }
-    const instances = page.map(({ partitionKey }) => byKey.get(partitionKey)).filter((r): r is InstanceRecord => r !== undefined);
-    if (page.length === rest.length) return { instances };
-    return { instances, continuationToken: encodeContinuationToken(page[page.length - 1].key) };
+    const instances = page.values.map((partitionKey) => byKey.get(partitionKey)).filter((r): r is InstanceRecord => r !== undefined);
+    return page.continuationToken === undefined ? { instances } : { instances, continuationToken: page.continuationToken };
+  }
+
+  /** Counts by status from the status column alone. */
+  async count(query: InstanceQuery): Promise<StatusCounts> {
+    const counts: StatusCounts = {};
+    for (const row of await this.scan(query, ['RuntimeStatus'])) {
+      const status = String(row.RuntimeStatus) as RuntimeStatus;
+      counts[status] = (counts[status] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  /**
+   * The matching rows with only `columns` (and the key) read. The table cannot search inside a column, so a custom
+   * status filter reads that column too and is applied here.
+   */
+  private async scan(query: InstanceQuery, columns: string[]): Promise<TableRow[]> {
+    const select = ['PartitionKey', ...columns, ...(query.customStatusContains !== undefined ? ['CustomStatus'] : [])];
+    const rows: TableRow[] = [];
+    for await (const row of this.table.listEntities<TableRow>({ queryOptions: { filter: instanceQueryFilter(query), select } })) {
+      if (query.customStatusContains !== undefined) {
+        await this.payloads.restoreLargeProperties(row);
+        if (!customStatusMatches(optionalCustomStatus(row.CustomStatus), query)) continue;
+      }
+      rows.push(row);
+    }
+    return rows;
   }
 
   private async list(filter: string | undefined): Promise<InstanceRecord[]> {
@@ -121,6 +142,10 @@ export class InstanceStore {
   }
 }
 
+function customStatusMatches(customStatus: string | undefined, query: InstanceQuery): boolean {
+  return query.customStatusContains === undefined || (customStatus ?? '').includes(query.customStatusContains);
+}
+
 /** Rows of one page are read with this many keys per OR-ed query. */
 const PAGE_READ_CHUNK = 20;
 
@@ -129,6 +154,7 @@ export function instanceQueryFilter(query: InstanceQuery): string | undefined {
   const terms: string[] = [];
   if (query.createdFrom) terms.push(`CreatedTime ge datetime'${new Date(query.createdFrom).toISOString()}'`);
   if (query.createdTo) terms.push(`CreatedTime le datetime'${new Date(query.createdTo).toISOString()}'`);
+  if (query.name !== undefined) terms.push(odata`Name eq ${query.name}`);
   if (query.statuses?.length) terms.push(`(${query.statuses.map((s) => odata`RuntimeStatus eq ${s}`).join(' or ')})`);
   if (query.instanceIdPrefix) {
     // Keys compare by UTF-16 code unit; U+FFFF sorts after every unit an id can continue with (surrogates too).

@@ -52,6 +52,12 @@ export function instanceRecordToRow(record: InstanceRecord, hubName: string, gen
   return row;
 }
 
+/** The CustomStatus column as a record holds it: DT.AS writes "null" for none. */
+export function optionalCustomStatus(column: unknown): string | undefined {
+  const customStatus = optionalString(column);
+  return customStatus === NO_CUSTOM_STATUS ? undefined : customStatus;
+}
+
 export function rowToInstanceRecord(row: Record<string, unknown>): InstanceRecord {
   const instanceId = unescapePartitionKey(String(row.partitionKey));
   const status = String(row.RuntimeStatus);
@@ -61,7 +67,6 @@ export function rowToInstanceRecord(row: Record<string, unknown>): InstanceRecor
   const isEntity = instanceId.startsWith('@');
   const input = optionalString(row.Input);
   const tags = optionalString(row.Tags);
-  const customStatus = optionalString(row.CustomStatus);
   return withoutUndefined({
     instanceId,
     name: String(row.Name ?? ''),
@@ -75,7 +80,7 @@ export function rowToInstanceRecord(row: Record<string, unknown>): InstanceRecor
     input: isEntity ? undefined : input,
     // DT.AS keeps "ErrorType: ErrorMessage" in Output for failures; with FailureDetails present that is derived.
     output: failureDetails && output === failureSummary(failureDetails) ? undefined : output,
-    customStatus: customStatus === NO_CUSTOM_STATUS ? undefined : customStatus,
+    customStatus: optionalCustomStatus(row.CustomStatus),
     failureDetails,
     parentInstanceId: optionalString(row.ParentInstanceId),
     tags: tags && tags !== 'null' ? (JSON.parse(tags) as Record<string, string>) : undefined,

@@ -1,15 +1,18 @@
-// Filtering and paging of instance records for queryInstances and purgeInstances, in the order of
-// ../instance-order.ts.
+// Filtering, paging and counting of instance records for queryInstances, countInstances and purgeInstances, in
+// the order of ../instance-order.ts.
 
 import { isEntityInstanceId, type InstanceRecord } from '../../core';
-import type { InstancePage, InstanceQuery } from '../backend';
-import { compareInstanceOrder, decodeContinuationToken, encodeContinuationToken, instanceOrderKey } from '../instance-order';
+import type { InstanceFilter, InstancePage, InstanceQuery, StatusCounts } from '../backend';
+import { instanceOrderKey, pageInOrder } from '../instance-order';
 
-export function matchesQuery(record: InstanceRecord, query: Omit<InstanceQuery, 'pageSize' | 'continuationToken'>): boolean {
+export function matchesQuery(record: InstanceRecord, query: InstanceFilter & Pick<InstanceQuery, 'kind'>): boolean {
   const kind = query.kind ?? 'orchestration';
   if (kind !== 'all' && isEntityInstanceId(record.instanceId) !== (kind === 'entity')) return false;
   if (query.instanceIdPrefix !== undefined && !record.instanceId.startsWith(query.instanceIdPrefix)) return false;
   if (query.statuses !== undefined && !query.statuses.includes(record.status)) return false;
+  if (query.name !== undefined && record.name !== query.name) return false;
+  if (query.customStatusContains !== undefined && !(record.customStatus ?? '').includes(query.customStatusContains)) return false;
+  if (query.createdFrom === undefined && query.createdTo === undefined) return true;
   const created = Date.parse(record.createdAt);
   // Both ends are inclusive, as in DT.AS (`CreatedTime ge … and CreatedTime le …`, specs/backends.md A6.3).
   if (query.createdFrom !== undefined && created < parseTime(query.createdFrom, 'createdFrom')) return false;
@@ -17,18 +20,17 @@ export function matchesQuery(record: InstanceRecord, query: Omit<InstanceQuery, 
   return true;
 }
 
-/** One page of `records` (already filtered), in creation order, after the record the token names. */
-export function pageOf(records: InstanceRecord[], pageSize: number | undefined, continuationToken: string | undefined): InstancePage {
-  if (pageSize !== undefined && !(Number.isInteger(pageSize) && pageSize > 0)) {
-    throw new RangeError(`Invalid pageSize ${pageSize}: pass a positive whole number, or none for all instances.`);
-  }
-  const sorted = records.map((record) => ({ record, key: instanceOrderKey(record.createdAt, record.instanceId) })).sort((a, b) => compareInstanceOrder(a.key, b.key));
-  const after = continuationToken === undefined ? undefined : decodeContinuationToken(continuationToken);
-  const rest = after === undefined ? sorted : sorted.filter(({ key }) => compareInstanceOrder(key, after) > 0);
-  const page = pageSize === undefined ? rest : rest.slice(0, pageSize);
-  const instances = page.map(({ record }) => record);
-  if (page.length === rest.length) return { instances };
-  return { instances, continuationToken: encodeContinuationToken(page[page.length - 1].key) };
+/** One page of `records` (already filtered), in the query's order, after the record the token names. */
+export function pageOf(records: InstanceRecord[], query: Pick<InstanceQuery, 'pageSize' | 'continuationToken' | 'descending'>): InstancePage {
+  const entries = records.map((record) => ({ key: instanceOrderKey(record.createdAt, record.instanceId), value: record }));
+  const { values, continuationToken } = pageInOrder(entries, query);
+  return continuationToken === undefined ? { instances: values } : { instances: values, continuationToken };
+}
+
+export function countByStatus(records: Iterable<Pick<InstanceRecord, 'status'>>): StatusCounts {
+  const counts: StatusCounts = {};
+  for (const { status } of records) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
 }
 
 function parseTime(value: string, name: string): number {

@@ -17,10 +17,11 @@ import type {
   InstanceQuery,
   InstanceWorkItem,
   PurgeFilter,
+  StatusCounts,
 } from '../backend';
 import { InstanceExistsError, LockLostError } from '../errors';
 import { ChangeNotifier } from './change-notifier';
-import { matchesQuery, pageOf } from './instance-query';
+import { countByStatus, matchesQuery, pageOf } from './instance-query';
 import { VisibilityAlarm } from './visibility-alarm';
 
 export interface MemoryBackendOptions {
@@ -123,7 +124,11 @@ export class MemoryBackend implements Backend {
 
   async queryInstances(query: InstanceQuery): Promise<InstancePage> {
     const matching = this.records().filter((record) => matchesQuery(record, query));
-    return structuredClone(pageOf(matching, query.pageSize, query.continuationToken));
+    return structuredClone(pageOf(matching, query));
+  }
+
+  async countInstances(query: Omit<InstanceQuery, 'descending' | 'pageSize' | 'continuationToken'>): Promise<StatusCounts> {
+    return countByStatus(this.records().filter((record) => matchesQuery(record, query)));
   }
 
   async purgeInstance(instanceId: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 // How stored instance records look to clients: orchestration states and entity states.
 
-import { parseSchedulerId, type InstanceRecord } from '../../core';
-import type { EntityState, OrchestrationState } from '../task-hub';
+import { parseSchedulerId, type EntityRequestEvent, type InstanceRecord } from '../../core';
+import type { EntityState, OrchestrationState, QueuedEntityRequest } from '../task-hub';
 
 export function orchestrationState(record: InstanceRecord): OrchestrationState {
   return {
@@ -34,5 +34,19 @@ export function entityState(record: InstanceRecord, includeState = true): Entity
     lastModifiedAt: record.lastUpdatedAt,
     lockedBy: scheduler.lockedBy,
     backlogQueueSize: scheduler.queue.length,
+    backlog: scheduler.queue.map(queuedRequest),
   };
+}
+
+function queuedRequest(event: EntityRequestEvent): QueuedEntityRequest {
+  switch (event.type) {
+    case 'entityOperationSignaled':
+      return { kind: 'operation', operation: event.operation, sentAt: event.timestamp };
+    case 'entityOperationCalled':
+      return { kind: 'operation', operation: event.operation, from: event.parentInstanceId, sentAt: event.timestamp };
+    case 'entityLockRequested':
+      return { kind: 'lock', from: event.parentInstanceId, sentAt: event.timestamp };
+    case 'entityUnlockSent':
+      return { kind: 'unlock', from: event.parentInstanceId, sentAt: event.timestamp };
+  }
 }

@@ -34,11 +34,13 @@ import { InstanceNotFoundError, InvalidInstanceStateError, OperationNotApplicabl
 import type {
   EntityQuery,
   EntityState,
+  OrchestrationFilter,
   OrchestrationQuery,
   OrchestrationState,
   Page,
   PurgeInstancesFilter,
   StartOrchestrationOptions,
+  StatusCounts,
   TaskHub,
 } from '../task-hub';
 import { EngineWorkSource } from './engine-work-source';
@@ -158,6 +160,10 @@ export class LocalTaskHub implements TaskHub {
   async queryOrchestrations(query: OrchestrationQuery): Promise<Page<OrchestrationState>> {
     const page = await this.backend.queryInstances({ ...query, kind: 'orchestration' });
     return { items: page.instances.map(orchestrationState), continuationToken: page.continuationToken };
+  }
+
+  countOrchestrations(filter: OrchestrationFilter): Promise<StatusCounts> {
+    return this.backend.countInstances({ ...filter, kind: 'orchestration' });
   }
 
   async raiseEvent(instanceId: string, eventName: string, input?: string): Promise<void> {

@@ -33,3 +33,11 @@ it('hands out links that carry the key and work as they are', async () => {
   expect(links.statusQueryGetUri).toContain(`code=${encodeURIComponent(key)}`);
   expect((await finished(links.statusQueryGetUri)).body).toMatchObject({ runtimeStatus: 'Completed' });
 });
+
+it('prints the dashboard URL, serves its page, and guards its API with the same system key', async () => {
+  expect(cli.output()).toContain(`Dashboard: ${cli.baseUrl}/runtime/dashboard/ (asks for the durabletask_extension system key)`);
+  expect((await call(`${cli.baseUrl}/runtime/dashboard/`)).status).toBe(200);
+  const api = `${cli.baseUrl}/runtime/dashboard/api/v1/hub`;
+  expect(await call(api)).toMatchObject({ status: 401, body: { error: expect.stringMatching(/needs the system key/) } });
+  expect(await call(api, { headers: { 'x-functions-key': key } })).toMatchObject({ status: 200, body: { backend: expect.any(String) } });
+});

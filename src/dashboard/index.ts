@@ -1,0 +1,2 @@
+export { createDashboard, listenDashboard, DASHBOARD_PATH, type DashboardHandler, type DashboardOptions } from './dashboard';
+export { dashboardAccess, type AccessCheck } from './dashboard-access';
