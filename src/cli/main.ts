@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `durable-runtime`: the command-line entry point. Only wiring and argument parsing live in src/cli.
+// `durable-runtime`: the command-line entry point. src/cli holds argument parsing and the commands only; the
+// durable wiring they start lives in src/durable-extension.
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -2,10 +2,11 @@
 
 import path from 'node:path';
 import type { FunctionsHost } from '../functions-host';
-import { formatOptions, parseOptions, type OptionSpec } from './arguments';
+import { DEFAULT_PORT, startFunctionsApp, storageProviderTypeOf, type StorageProviderType } from '../durable-extension';
+import { formatOptions, parseOptions, UsageError, type OptionSpec } from './arguments';
 import type { ConsoleLogger } from './console-logger';
-import { BACKEND_ENV, backendChoice } from './durable-backend';
-import { DEFAULT_PORT, startFunctionsApp } from './start-functions-app';
+
+export const BACKEND_ENV = 'DURABLE_RUNTIME_BACKEND';
 
 export const START_OPTIONS: readonly OptionSpec[] = [
   { name: 'port', alias: 'p', value: 'number', description: `HTTP port (default: local.settings.json Host.LocalHttpPort, else ${DEFAULT_PORT})` },
@@ -61,6 +62,15 @@ export async function startCommand(argv: readonly string[], logger: ConsoleLogge
     },
   });
   return { host, stopped: stopOnSignals(host, logger) };
+}
+
+/** `--backend` or DURABLE_RUNTIME_BACKEND, case-insensitive; undefined when neither is given (host.json decides). */
+export function backendChoice(flag: string | undefined, env: NodeJS.ProcessEnv): StorageProviderType | undefined {
+  const [value, source] = flag !== undefined ? [flag, '--backend'] : [env[BACKEND_ENV], BACKEND_ENV];
+  if (value === undefined || value === '') return undefined;
+  const choice = storageProviderTypeOf(value);
+  if (!choice) throw new UsageError(`${source} must be memory, AzureStorage or azureManaged, but is '${value}'.`);
+  return choice;
 }
 
 /** First SIGINT/SIGTERM stops gracefully; a second one exits at once. */

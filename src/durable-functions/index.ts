@@ -3,11 +3,9 @@
 
 export { runOrchestratorEpisode } from './orchestrator-episode';
 export type { EpisodeOptions } from './orchestrator-episode';
-export type { OrchestrationTriggerInput } from './orchestration-payload';
+export { DEFAULT_HTTP_ASYNC_SLEEP_MS, type OrchestrationTriggerInput } from './orchestration-payload';
 export { decodePayload, encodePayload } from './json-payload';
 export { buildEntityTriggerInput, entityBatchResult } from './entity-batch';
 export { activityTriggerInput, activityResult } from './activity-invocation';
 export { isBuiltInActivity, HTTP_ACTIVITY, RETRY_TIMEOUT_EXPIRED_ACTIVITY } from './built-in-names';
-export { runBuiltInActivity } from './built-in-activities';
-export type { BuiltInActivityDeps } from './built-in-activities';
 export { NonDeterministicOrchestrationError, OrchestratorProtocolError, OrchestratorWorkItemError } from './errors';

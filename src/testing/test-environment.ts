@@ -9,7 +9,8 @@ import { ManualClock, silentLogger, type Logger } from '../core';
 import { MemoryBackend } from '../backends/memory';
 import { LocalTaskHub } from '../taskhub/local';
 import { loadFunctionApp, type FunctionApp } from '../functions-host';
-import { DurableWorker, parseDurableTaskOptions } from '../worker';
+import { DurableWorker } from '../worker';
+import { parseDurableTaskOptions } from '../durable-extension';
 import { TestClient } from './test-client';
 import { TimeSkipper } from './time-skipper';
 

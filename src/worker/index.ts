@@ -1,3 +1,3 @@
-export { DurableWorker } from './durable-worker';
+export { DurableWorker, type WorkerConcurrency } from './durable-worker';
 export { findFunction, type FunctionInvoker } from './function-invoker';
-export { parseDurableTaskOptions, storageProviderTypeOf, DurableTaskOptionsError, type DurableTaskOptions, type StorageProviderType } from './durable-task-options';
+export { runBuiltInActivity, type BuiltInActivityDeps } from './built-in-activities';

@@ -19,9 +19,9 @@ import {
   entityBatchResult,
   isBuiltInActivity,
   OrchestratorWorkItemError,
-  runBuiltInActivity,
   runOrchestratorEpisode,
 } from '../durable-functions';
+import { runBuiltInActivity } from './built-in-activities';
 import { findFunction, missingFunctionMessage, type FunctionInvoker } from './function-invoker';
 
 export async function runOrchestratorWorkItem(app: FunctionInvoker, item: OrchestratorWorkItem): Promise<OrchestratorResult> {

@@ -2,7 +2,8 @@
 // a timer after every failed attempt, including the last, and the next attempt after the timer fires.
 
 import * as df from 'durable-functions';
-import { RETRY_TIMEOUT_EXPIRED_ACTIVITY, runBuiltInActivity } from '../../../src/durable-functions';
+import { RETRY_TIMEOUT_EXPIRED_ACTIVITY } from '../../../src/durable-functions';
+import { runBuiltInActivity } from '../../../src/worker';
 import { OrchestrationDriver, summarize, T0 } from './support/orchestration-driver';
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -3,7 +3,7 @@
 // the library never allocates polling ids.
 
 import type { TokenCredential } from '@azure/identity';
-import { DEFAULT_HTTP_ASYNC_SLEEP_MS } from './orchestration-payload';
+import { DEFAULT_HTTP_ASYNC_SLEEP_MS } from '../durable-functions';
 
 /** `DurableHttpRequest` as the library serializes it. */
 export interface DurableHttpRequestJson {

@@ -4,8 +4,9 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import type { ActivityWorkItem } from '../../../src/core';
-import { HTTP_ACTIVITY, runBuiltInActivity, type BuiltInActivityDeps } from '../../../src/durable-functions';
-import { OrchestrationDriver } from './support/orchestration-driver';
+import { HTTP_ACTIVITY } from '../../../src/durable-functions';
+import { runBuiltInActivity, type BuiltInActivityDeps } from '../../../src/worker';
+import { OrchestrationDriver } from '../durable-functions/support/orchestration-driver';
 
 interface Seen {
   method: string;

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { DurableTaskOptionsError, parseDurableTaskOptions } from '../../../src/worker';
+import { DurableTaskOptionsError, parseDurableTaskOptions } from '../../../src/durable-extension';
 
 describe('host.json extensions.durableTask', () => {
   it('defaults to Azure Storage and 10 × cores concurrency like the Durable extension (specs/backends.md A9)', () => {

@@ -2,7 +2,7 @@
 // key and the expected form. Defaults follow the Durable extension (10 × cores for concurrency, specs/backends.md A9).
 
 import { availableParallelism } from 'node:os';
-import type { WorkerConcurrency } from './durable-worker';
+import type { WorkerConcurrency } from '../worker';
 import { parseTimeSpan } from '../core';
 
 export type StorageProviderType = 'AzureStorage' | 'azureManaged' | 'memory';

@@ -4,8 +4,8 @@
 import path from 'node:path';
 import { silentLogger, type Logger } from '../core';
 import { FunctionsHost, loadFunctionApp, type FunctionApp, type LocalSettings } from '../functions-host';
-import type { StorageProviderType } from '../worker';
-import { createHostExtensions } from './host-extensions';
+import { createDurableExtension, type RuntimeMount } from './durable-extension';
+import type { StorageProviderType } from './durable-task-options';
 
 export const DEFAULT_PORT = 7071;
 
@@ -19,6 +19,8 @@ export interface StartFunctionsAppOptions {
   /** Enforce authLevel and the durable webhooks' system key with keys in <appDir>/.durable-runtime/keys.json. */
   requireKeys?: boolean;
   logger?: Logger;
+  /** Extra pages under /runtime/ that need the task hub (e.g. a dashboard). */
+  mounts?: readonly RuntimeMount[];
   /** Called once the app is loaded, before the host starts (the CLI applies host.json's log level here). */
   onAppLoaded?(app: FunctionApp): void;
 }
@@ -38,7 +40,7 @@ export async function startFunctionsApp(options: StartFunctionsAppOptions): Prom
     app,
     port,
     requireKeys,
-    extensions: createHostExtensions({ app, logger, backendChoice: options.backend, requireKeys }),
+    extensions: [createDurableExtension({ app, logger, storageChoice: options.backend, requireKeys, mounts: options.mounts })],
     logger,
   });
   try {

@@ -1,7 +1,8 @@
-// Runs the built-in activities (names in built-in-names.ts) in place of a user function.
+// Runs the built-in activities (the adapter names them, durable-functions/built-in-names.ts) in place of a user
+// function. They live in the worker, not the adapter, because callHttp does I/O and the adapter is pure translation.
 
 import type { ActivityResult, ActivityWorkItem, FailureDetails } from '../core';
-import { HTTP_ACTIVITY, RETRY_TIMEOUT_EXPIRED_ACTIVITY } from './built-in-names';
+import { HTTP_ACTIVITY, RETRY_TIMEOUT_EXPIRED_ACTIVITY } from '../durable-functions';
 import { performDurableHttpRequest, type DurableHttpRequestJson, type HttpActivityDeps } from './http-activity';
 
 export type BuiltInActivityDeps = HttpActivityDeps;

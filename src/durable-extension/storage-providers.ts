@@ -1,0 +1,98 @@
+// Which storage the durable extension runs its task hub on, as the Durable extension reads it: host.json's
+// `extensions.durableTask.storageProvider.type` (after the host's AzureFunctionsJobHost__* overrides), unless the
+// caller chose one (`--backend`, DURABLE_RUNTIME_BACKEND, or a test's own). Each provider opens a TaskHub; the
+// extension starts, serves and stops it the same way whatever is behind it (a local engine over a Backend, or a
+// remote Durable Task Scheduler). A new provider is one more entry in STORAGE_PROVIDERS.
+
+import path from 'node:path';
+import type { Logger } from '../core';
+import { MemoryBackend } from '../backends/memory';
+import { connectionNameOf, createAzureStorageBackend, ensureDevelopmentStorageFor, resolveTaskHubName, type AppSettings } from '../backends/azure-storage';
+import type { TaskHub } from '../taskhub';
+import { LocalTaskHub } from '../taskhub/local';
+import { nativeEnv, type FunctionApp } from '../functions-host';
+import type { DurableTaskOptions, StorageProviderType } from './durable-task-options';
+import { StorageProviderUnavailableError } from './errors';
+
+/** A storage provider opened for one app: the task hub over it, and how to describe and release it. */
+export interface DurableStorage {
+  /** Not started yet: the extension starts it, and stops it before `close()`. */
+  readonly taskHub: TaskHub;
+  /** One line for the start-up log: which storage, where its state lives. */
+  readonly description: string;
+  /** The connection name the management URLs show (`connection=`). */
+  readonly connectionName: string;
+  /** Releases what was started for the storage (the embedded Azurite), after the task hub has stopped. */
+  close(): Promise<void>;
+}
+
+export interface StorageProviderContext {
+  readonly app: FunctionApp;
+  readonly durableTask: DurableTaskOptions;
+  /** host.json `hubName` with its %SETTING% resolved, or the default. */
+  readonly hubName: string;
+  /** The app settings (local.settings.json Values over the environment). */
+  readonly settings: AppSettings;
+  readonly logger: Logger;
+}
+
+export type StorageProvider = (context: StorageProviderContext) => Promise<DurableStorage>;
+
+const openMemoryStorage: StorageProvider = async ({ hubName, logger }) => ({
+  taskHub: new LocalTaskHub({ backend: new MemoryBackend(), logger, name: hubName }),
+  connectionName: 'Storage',
+  description: `memory (task hub '${hubName}'; state lives in this process and is gone when it stops)`,
+  close: async () => undefined,
+});
+
+/** With `UseDevelopmentStorage=true` this uses a running Azurite or starts the bundled one (the embedded default). */
+const openAzureStorage: StorageProvider = async ({ app, durableTask, hubName, settings, logger }) => {
+  const hostSettings = { hubName: durableTask.hubName, storageProvider: durableTask.storageProvider.raw };
+  const azurite = await ensureDevelopmentStorageFor({ settings, durableTask: hostSettings, appDir: app.appDir, logger });
+  try {
+    const backend = createAzureStorageBackend({ settings, durableTask: hostSettings, hubName, logger });
+    const where = !azurite
+      ? `the storage account of the '${connectionNameOf(hostSettings.storageProvider)}' setting`
+      : azurite.startedHere
+        ? `the bundled Azurite, data in ${path.join(app.appDir, '.azurite')}`
+        : `the Azurite already running on port ${azurite.ports.blob}`;
+    return {
+      taskHub: new LocalTaskHub({ backend, logger, name: hubName }),
+      connectionName: durableTask.storageProvider.connectionName ?? 'Storage',
+      description: `AzureStorage (task hub '${hubName}' in ${where})`,
+      close: async () => azurite?.stop(),
+    };
+  } catch (error) {
+    await azurite?.stop();
+    throw error;
+  }
+};
+
+const openAzureManagedStorage: StorageProvider = async ({ app }) => {
+  throw new StorageProviderUnavailableError(
+    `${app.hostConfig.source}: storageProvider type 'azureManaged' (the Durable Task Scheduler) cannot run locally yet. ` +
+      `Run with --backend AzureStorage (Azurite) or --backend memory; the app's host.json can stay as it is for Azure.`,
+  );
+};
+
+export const STORAGE_PROVIDERS: Readonly<Record<StorageProviderType, StorageProvider>> = {
+  memory: openMemoryStorage,
+  AzureStorage: openAzureStorage,
+  azureManaged: openAzureManagedStorage,
+};
+
+/** Opens `provider`, else the one `choice` names, else the one host.json names. */
+export function openDurableStorage(options: {
+  app: FunctionApp;
+  durableTask: DurableTaskOptions;
+  choice?: StorageProviderType;
+  provider?: StorageProvider;
+  logger: Logger;
+}): Promise<DurableStorage> {
+  const { app, durableTask, logger } = options;
+  // The environment the app's settings were loaded into: Node's own, which under jest is not the test's process.env.
+  const settings = nativeEnv as AppSettings;
+  const hubName = resolveTaskHubName(durableTask.hubName, settings);
+  const open = options.provider ?? STORAGE_PROVIDERS[options.choice ?? durableTask.storageProvider.type];
+  return open({ app, durableTask, hubName, settings, logger });
+}
