@@ -86,6 +86,7 @@ export function entityWorkItem(batch: EntityBatch, completionToken: string): Ent
       operation: request.operation,
       input: request.input,
       isSignal: request.type === 'entityOperationSignaled',
+      ...(request.type === 'entityOperationCalled' && { caller: { instanceId: request.parentInstanceId, executionId: request.parentExecutionId } }),
     })),
     completionToken,
   };

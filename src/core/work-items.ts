@@ -4,7 +4,7 @@
 
 import type { OrchestratorAction } from './actions';
 import type { FailureDetails } from './failure';
-import type { HistoryEvent } from './history';
+import type { HistoryEvent, OrchestrationInstance } from './history';
 
 export interface OrchestratorWorkItem {
   kind: 'orchestrator';
@@ -47,6 +47,8 @@ export interface EntityOperationRequest {
   input?: string;
   /** One-way signal (no caller waits for the result). */
   isSignal: boolean;
+  /** For a call: the orchestration waiting for the result (the sidecar's V2 entity request carries it, B3). */
+  caller?: OrchestrationInstance;
 }
 
 export interface EntityWorkItem {

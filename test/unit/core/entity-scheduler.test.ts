@@ -56,7 +56,7 @@ describe('entity queue (specs/durable-functions-protocol.md §4.3)', () => {
       completionToken: 'tok',
       operations: [
         { requestId: 's1', operation: 'add', input: '1', isSignal: true },
-        { requestId: 'c1', operation: 'get', input: undefined, isSignal: false },
+        { requestId: 'c1', operation: 'get', input: undefined, isSignal: false, caller: { instanceId: 'orch', executionId: 'orch-exec' } },
         { requestId: 's2', operation: 'add', input: undefined, isSignal: true },
       ],
     });
