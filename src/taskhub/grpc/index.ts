@@ -3,3 +3,4 @@ export { createSchedulerCredential, SchedulerTokenSource, SCHEDULER_TOKEN_SCOPE,
 export { CallMetadata, newWorkerId, type SchedulerRole } from './call-metadata';
 export { resolveSchedulerTaskHub, type SchedulerTaskHubSources } from './scheduler-task-hub-name';
 export { SchedulerConnectionError, SchedulerSettingError, SCHEDULER_DATA_ROLE } from './scheduler-errors';
+export { GrpcTaskHub, type GrpcTaskHubOptions } from './grpc-task-hub';

@@ -3,7 +3,7 @@
 // ships (B9).
 
 import { credentials, type ChannelOptions } from '@grpc/grpc-js';
-import { TaskHubSidecarServiceClient } from '@microsoft/durabletask-js/dist/proto/orchestrator_service_grpc_pb';
+import { TaskHubSidecarServiceClient } from '../../scheduler-protocol';
 import type { SchedulerConnection } from './connection-string';
 
 export type SidecarClient = TaskHubSidecarServiceClient;

@@ -5,8 +5,8 @@
 
 import { setTimeout as delay } from 'node:timers/promises';
 import { status as Status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
-import { Empty } from 'google-protobuf/google/protobuf/empty_pb';
-import * as pb from '@microsoft/durabletask-js/dist/proto/orchestrator_service_pb';
+import { Empty } from '../../scheduler-protocol';
+import { pb } from '../../scheduler-protocol';
 import type { Logger } from '../../core';
 import type { CallMetadata } from './call-metadata';
 import type { SidecarClient } from './scheduler-channel';

@@ -1,7 +1,6 @@
 // specs/backends.md B6: the metadata as a real grpc-js server receives it.
 import { Server, ServerCredentials, type Metadata, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
-import { TaskHubSidecarServiceService } from '@microsoft/durabletask-js/dist/proto/orchestrator_service_grpc_pb';
-import { Empty } from 'google-protobuf/google/protobuf/empty_pb';
+import { Empty, TaskHubSidecarServiceService } from '../../../../src/scheduler-protocol';
 import { CallMetadata, SchedulerTokenSource, newWorkerId } from '../../../../src/taskhub/grpc';
 import { openSidecarClient, type SidecarClient } from '../../../../src/taskhub/grpc/scheduler-channel';
 

@@ -1,9 +1,7 @@
 // specs/backends.md B4: Hello, then one GetWorkItems stream; health pings are no-ops; the stream is opened again
 // when it ends, fails, or stays silent past the watchdog's timeout (B4.7/B4.8). Against a real grpc-js server.
 import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream } from '@grpc/grpc-js';
-import { TaskHubSidecarServiceService } from '@microsoft/durabletask-js/dist/proto/orchestrator_service_grpc_pb';
-import * as pb from '@microsoft/durabletask-js/dist/proto/orchestrator_service_pb';
-import { Empty } from 'google-protobuf/google/protobuf/empty_pb';
+import { Empty, TaskHubSidecarServiceService, pb } from '../../../../src/scheduler-protocol';
 import type { Logger } from '../../../../src/core';
 import { CallMetadata } from '../../../../src/taskhub/grpc';
 import { openSidecarClient, type SidecarClient } from '../../../../src/taskhub/grpc/scheduler-channel';
