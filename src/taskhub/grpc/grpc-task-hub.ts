@@ -122,6 +122,7 @@ export class GrpcTaskHub implements TaskHub {
       );
     } catch (error) {
       this.client.close();
+      if (error instanceof SchedulerConnectionError) throw error;
       throw new SchedulerConnectionError(describeSchedulerFailure(error, this.target), grpcStatusOf(error));
     }
   }

@@ -41,7 +41,9 @@ export function grpcStatusOf(error: unknown): number | undefined {
  * stream (specs/backends.md B2, last paragraph).
  */
 export function describeSchedulerFailure(error: unknown, target: SchedulerTarget): string {
-  const details = (error as { details?: string } | undefined)?.details || (error instanceof Error ? error.message : String(error));
+  // grpc-js details can end in an empty "Resolution note: "; the sentences below add their own full stop.
+  const raw = (error as { details?: string } | undefined)?.details || (error instanceof Error ? error.message : String(error));
+  const details = raw.replace(/\s*(Resolution note:)?[\s.:]*$/, '');
   const setting = target.settingName ? ` (the Endpoint in ${target.settingName})` : '';
   switch (grpcStatusOf(error)) {
     case Status.UNAVAILABLE:
