@@ -272,6 +272,8 @@ export class GrpcTaskHub implements TaskHub {
         const message = response.getExists() ? response.getOrchestrationstate() : undefined;
         const state = message && fromProtoOrchestrationState(message);
         if (state && isTerminal(state.status)) return state;
+        // Not created yet (the extension waits for it too): ask again in a while, not at once.
+        if (!state) await abortableDelay(1000, signal, this.stopping.signal);
       } catch (error) {
         // A long poll that timed out, was cut, or asked about an instance not created yet: ask again.
         const code = grpcStatusOf(error);
