@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './arguments';
 import { ConsoleLogger } from './console-logger';
+import { emulatorCommand } from './emulator-command';
 import { startCommand } from './start-command';
 
 interface Command {
@@ -15,6 +16,7 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   start: { summary: 'Run the Functions app in a folder, like `func start`', run: startCommand },
+  emulator: { summary: 'Run a Durable Task Scheduler emulator (gRPC) without Docker', run: emulatorCommand },
 };
 
 function usage(): string {

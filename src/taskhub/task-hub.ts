@@ -23,6 +23,8 @@ export interface StartOrchestrationOptions {
   /** ISO time; starts at once when absent or in the past. */
   scheduledStartAt?: string;
   tags?: Record<string, string>;
+  /** Statuses in which an existing instance with this id is replaced (id-reuse policy). Default: the terminal ones. */
+  replaceableStatuses?: readonly RuntimeStatus[];
 }
 
 /** A snapshot of one orchestration instance as clients see it. */
@@ -120,8 +122,11 @@ export interface TaskHubWorkSource {
   completeOrchestratorWorkItem(result: OrchestratorResult): Promise<void>;
   completeActivityWorkItem(result: ActivityResult): Promise<void>;
   completeEntityWorkItem(result: EntityBatchResult): Promise<void>;
-  /** Gives a work item back; it is offered again later. */
-  abandonWorkItem(item: WorkItem, reason: string): Promise<void>;
+  /**
+   * Gives a work item back; it is offered again after `retryAfterMs`, by default after a backoff that grows with
+   * how often it was handed out. 0 offers it at once (its worker went away; the next one should not wait).
+   */
+  abandonWorkItem(item: WorkItem, reason: string, options?: { retryAfterMs?: number }): Promise<void>;
 }
 
 export interface TaskHub extends TaskHubClient, TaskHubWorkSource {

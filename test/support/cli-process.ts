@@ -27,6 +27,8 @@ export interface CliStartOptions extends CliRunOptions {
   readyTimeoutMs?: number;
   /** Headers for the readiness probe, evaluated on each poll (e.g. the master key once keys.json exists). */
   statusHeaders?: () => Record<string, string>;
+  /** Ready once the output matches this, instead of the host status probe (for `emulator`, which serves no HTTP host). */
+  readyOutput?: RegExp;
 }
 
 export interface ExitStatus {
@@ -124,10 +126,12 @@ export async function startCli(options: CliStartOptions): Promise<CliProcess> {
     },
   };
 
-  await waitFor('GET /admin/host/status to report "Running"', async () => {
+  const readyOutput = options.readyOutput;
+  await waitFor(readyOutput ? `output matching ${readyOutput}` : 'GET /admin/host/status to report "Running"', async () => {
     if (exitStatus) {
       throw new Error(`The CLI exited (code ${exitStatus.code}, signal ${exitStatus.signal}) before it was ready.\n--- output ---\n${output()}`);
     }
+    if (readyOutput) return readyOutput.test(output()) || undefined;
     try {
       const response = await fetch(`${baseUrl}/admin/host/status`, { headers: options.statusHeaders?.() });
       if (!response.ok) return undefined;

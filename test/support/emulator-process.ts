@@ -1,54 +1,53 @@
-// `durable-runtime emulator` as a child process on a free port, ready once its gRPC port accepts connections.
+// Starts `durable-runtime emulator` as a child process on free ports and connects the official durabletask-js SDK
+// (client and worker) to it, as an app using the Durable Task Scheduler emulator would.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
-import { CLI_PATH, REPO_ROOT, freePort } from './cli-process';
-import { waitFor } from './wait-for';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Metadata } from '@grpc/grpc-js';
+import { NoOpLogger, TaskHubGrpcClient, TaskHubGrpcWorker } from '@microsoft/durabletask-js';
+import { freePort, startCli, type CliProcess } from './cli-process';
 
-export interface EmulatorProcess {
-  readonly port: number;
-  /** `Endpoint=http://localhost:<port>;Authentication=None` plus `;TaskHub=<hub>` when given. */
-  connectionString(taskHub?: string): string;
-  output(): string;
-  stop(signal?: NodeJS.Signals): Promise<void>;
+export interface EmulatorProcess extends CliProcess {
+  readonly address: string;
+  readonly dashboardPort: number;
 }
 
-export async function startEmulator(extraArgs: string[] = [], port?: number, env: Record<string, string> = {}): Promise<EmulatorProcess> {
-  const chosen = port ?? (await freePort());
-  const child: ChildProcess = spawn(process.execPath, [CLI_PATH, 'emulator', '--port', String(chosen), ...extraArgs], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  await waitFor(`the emulator to listen on port ${chosen}`, async () => {
-    if (child.exitCode !== null) throw new Error(`durable-runtime emulator exited with code ${child.exitCode}:\n${output}`);
-    return accepts(chosen);
-  }, 30_000, 50, () => output).catch(async (error: unknown) => {
-    await stop('SIGKILL');
-    throw error;
+export async function startEmulator(options: { args?: string[]; env?: Record<string, string | undefined>; port?: number; dashboardPort?: number } = {}): Promise<EmulatorProcess> {
+  const dashboardPort = options.dashboardPort ?? (await freePort());
+  const cli = await startCli({
+    args: ['emulator', '--dashboard-port', String(dashboardPort), ...(options.args ?? [])],
+    env: options.env,
+    port: options.port,
+    readyOutput: /Press Ctrl\+C to stop/,
+    readyTimeoutMs: 60_000,
   });
+  return Object.assign(cli, { address: `localhost:${cli.port}`, dashboardPort });
+}
+
+/** Every SDK call carries the task hub and (for workers) a worker id, as the Scheduler SDK integrations do (B6). */
+export function sdkOptions(address: string, taskHub?: string, workerId?: string) {
   return {
-    port: chosen,
-    connectionString: (taskHub) => `Endpoint=http://localhost:${chosen};Authentication=None${taskHub ? `;TaskHub=${taskHub}` : ''}`,
-    output: () => output,
-    stop,
+    hostAddress: address,
+    logger: new NoOpLogger(),
+    metadataGenerator: async () => {
+      const metadata = new Metadata();
+      if (taskHub) metadata.set('taskhub', taskHub);
+      if (workerId) metadata.set('workerid', workerId);
+      return metadata;
+    },
   };
 }
 
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
+export function sdkClient(address: string, taskHub?: string): TaskHubGrpcClient {
+  return new TaskHubGrpcClient(sdkOptions(address, taskHub));
+}
+
+export function sdkWorker(address: string, taskHub?: string, extra: { workItemFilters?: 'auto' } = {}): TaskHubGrpcWorker {
+  const workerId = `${hostname()},${process.pid},${randomUUID().replace(/-/g, '')}`;
+  return new TaskHubGrpcWorker({ ...sdkOptions(address, taskHub, workerId), shutdownTimeoutMs: 5000, ...extra });
+}
+
+/** The connection string an app pastes for this emulator (the azureManaged provider's setting). */
+export function schedulerConnectionString(emulator: { port: number }, taskHub?: string): string {
+  return `Endpoint=http://localhost:${emulator.port};Authentication=None${taskHub ? `;TaskHub=${taskHub}` : ''}`;
 }

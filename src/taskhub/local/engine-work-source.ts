@@ -111,11 +111,11 @@ export class EngineWorkSource {
     }
   }
 
-  async abandonWorkItem(item: WorkItem, reason: string): Promise<void> {
+  async abandonWorkItem(item: WorkItem, reason: string, retryAfterMs?: number): Promise<void> {
     const held = this.held.get(item.completionToken);
     if (!held) return;
     const dequeueCount = held.kind === 'activity' ? held.lease.dequeueCount : maxDequeueCount(held.item);
-    const delayMs = abandonDelayMs(dequeueCount);
+    const delayMs = retryAfterMs ?? abandonDelayMs(dequeueCount);
     this.options.logger.warn(`The ${item.kind} work item for '${item.instanceId}' was given back (${reason}); it runs again in ${delayMs / 1000} s.`);
     await this.giveBack(item.completionToken, delayMs);
   }

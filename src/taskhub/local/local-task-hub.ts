@@ -140,7 +140,7 @@ export class LocalTaskHub implements TaskHub {
       },
       createdAt,
     );
-    await this.backend.createInstance(record, { instanceId, event: start, visibleAt: scheduledStartAt ? scheduled : undefined }, { replaceableStatuses: TERMINAL_STATUSES });
+    await this.backend.createInstance(record, { instanceId, event: start, visibleAt: scheduledStartAt ? scheduled : undefined }, { replaceableStatuses: options.replaceableStatuses ?? TERMINAL_STATUSES });
     return instanceId;
   }
 
@@ -263,8 +263,8 @@ export class LocalTaskHub implements TaskHub {
     return this.work.completeEntityWorkItem(result);
   }
 
-  abandonWorkItem(item: WorkItem, reason: string): Promise<void> {
-    return this.work.abandonWorkItem(item, reason);
+  abandonWorkItem(item: WorkItem, reason: string, options?: { retryAfterMs?: number }): Promise<void> {
+    return this.work.abandonWorkItem(item, reason, options?.retryAfterMs);
   }
 
   // --- Helpers of the client operations
