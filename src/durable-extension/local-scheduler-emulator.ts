@@ -29,12 +29,17 @@ export async function ensureLocalSchedulerEmulator(connection: SchedulerConnecti
     throw new StorageProviderUnavailableError(`Nothing answers at ${connection.endpoint}, and durable-runtime emulator cannot be started from here (${main} is missing; run npm run build). Start it with: durable-runtime emulator --port ${port}`);
   }
   // Its own process group, like Azurite: Ctrl+C must reach the host first, so the workers stop before the emulator.
-  const child = spawn(process.execPath, [main, 'emulator', '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // Its dashboard listing takes any free port, so a second emulator never fails on 8082.
+  const child = spawn(process.execPath, [main, 'emulator', '--port', String(port), '--dashboard-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   child.once('exit', () => process.off('exit', killOnExit));
-  await waitUntilAccepting(child, hostname, port);
-  logger.info(`Nothing answered at ${connection.endpoint}, so durable-runtime emulator was started there (port ${port}); its state lives in that process (memory) and ends with this host.`);
+  const output = await waitUntilReady(child, port);
+  const listing = /Task hub listing \(JSON\): (\S+)/.exec(output)?.[1];
+  logger.info(
+    `Nothing answered at ${connection.endpoint}, so durable-runtime emulator was started there (port ${port}` +
+      `${listing ? `, task hub listing at ${listing}` : ''}); its state lives in that process (memory) and ends with this host.`,
+  );
   return { description: `durable-runtime emulator started by this host on port ${port}, state in memory`, stop: () => stopChild(child) };
 }
 
@@ -56,19 +61,34 @@ function accepts(hostname: string, port: number): Promise<boolean> {
   });
 }
 
-async function waitUntilAccepting(child: ChildProcess, hostname: string, port: number): Promise<void> {
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
-  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (!(await accepts(hostname, port))) {
-    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
+/** Resolves with the emulator's output once it says it serves (its 'Press Ctrl+C to stop' line). */
+function waitUntilReady(child: ChildProcess, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const fail = (why: string) => {
+      clearTimeout(timer);
       child.kill('SIGKILL');
-      const why = child.exitCode !== null ? `it exited with code ${child.exitCode}` : `it did not listen within ${START_TIMEOUT_MS / 1000} s`;
-      throw new StorageProviderUnavailableError(`durable-runtime emulator did not start on port ${port}: ${why}. Its output:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+      reject(new StorageProviderUnavailableError(`durable-runtime emulator did not start on port ${port}: ${why}. Its output:\n${output.slice(-4000)}`));
+    };
+    const onError = (chunk: Buffer) => (output += chunk.toString());
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!output.includes('Press Ctrl+C to stop')) return;
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      child.stdout?.off('data', onData);
+      child.stderr?.off('data', onError);
+      // Keep draining both pipes for the emulator's whole life, so a full pipe never blocks it.
+      child.stdout?.resume();
+      child.stderr?.resume();
+      resolve(output);
+    };
+    const onExit = (code: number | null) => fail(`it exited with code ${code}`);
+    const timer = setTimeout(() => fail(`it did not serve within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onError);
+    child.on('exit', onExit);
+  });
 }
 
 /** SIGTERM lets the emulator end its streams with CANCELLED; SIGKILL after 10 s. */

@@ -149,7 +149,7 @@ export class GrpcTaskHub implements TaskHub {
       .setInput(toStringValue(options.input))
       .setScheduledstarttimestamp(toTimestamp(options.scheduledStartAt))
       // The extension's default: a new start may replace only a finished instance (§7).
-      .setOrchestrationidreusepolicy(new pb.OrchestrationIdReusePolicy().setReplaceablestatusList(TERMINAL_STATUSES.map(toProtoStatus)))
+      .setOrchestrationidreusepolicy(new pb.OrchestrationIdReusePolicy().setReplaceablestatusList((options.replaceableStatuses ?? TERMINAL_STATUSES).map(toProtoStatus)))
       .setRequesttime(toTimestamp(isoTime(this.clock.now())));
     for (const [key, value] of Object.entries(options.tags ?? {})) request.getTagsMap().set(key, value);
     try {
