@@ -48,6 +48,8 @@ export function describeSchedulerFailure(error: unknown, target: SchedulerTarget
   switch (grpcStatusOf(error)) {
     case Status.UNAVAILABLE:
       return `Nothing answers at ${target.endpoint}${setting}: ${details}. Start the Scheduler (durable-runtime emulator for a local endpoint) or fix the Endpoint.`;
+    case Status.CANCELLED:
+      return `The Scheduler at ${target.endpoint} ended the call (CANCELLED: ${details}); it is probably stopping or restarting.`;
     case Status.DEADLINE_EXCEEDED:
       return `The Scheduler at ${target.endpoint}${setting} did not answer in time: ${details}.`;
     case Status.UNAUTHENTICATED:
