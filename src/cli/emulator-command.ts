@@ -2,6 +2,7 @@
 // a JSON listing on --dashboard-port, task hubs on the memory backend (like the Docker image) or on Azure Storage
 // (state kept across restarts; Azurite is started when the connection is development storage).
 
+import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../core';
 import { MemoryBackend } from '../backends/memory';
@@ -52,7 +53,7 @@ export async function emulatorCommand(argv: readonly string[], logger: ConsoleLo
   const backend = backendOption(options.backend as string | undefined);
   const taskHubs = taskHubList((options['task-hubs'] as string | undefined) ?? process.env[TASK_HUB_NAMES_ENV]);
 
-  const storage = await openStorage(backend, logger);
+  const storage = await openStorage(backend, port, logger);
   const emulator = new SchedulerEmulator({
     taskHubs,
     logger,
@@ -99,7 +100,7 @@ interface EmulatorStorage {
   close(): Promise<void>;
 }
 
-async function openStorage(backend: EmulatorBackend, logger: Logger): Promise<EmulatorStorage> {
+async function openStorage(backend: EmulatorBackend, port: number, logger: Logger): Promise<EmulatorStorage> {
   if (backend === 'memory') {
     return { backendFor: () => new MemoryBackend(), description: 'memory (state lives in this process and is gone when it stops)', close: async () => undefined };
   }
@@ -116,11 +117,32 @@ async function openStorage(backend: EmulatorBackend, logger: Logger): Promise<Em
         if (error instanceof InvalidTaskHubNameError) throw new RangeError(error.message);
         throw error;
       }
-      return createAzureStorageBackend({ settings, hubName, logger });
+      return createAzureStorageBackend({
+        settings,
+        hubName,
+        logger,
+        durableTask: { storageProvider: storageProviderSettings(settings) },
+        // The same worker id after a restart on this port takes the partition leases back at once (no lease expiry wait).
+        workerId: `durable-runtime-emulator:${hostname()}:${port}`,
+      });
     },
     description: `AzureStorage (one set of tables and queues per task hub in ${where}; state is kept across restarts)`,
     close: async () => azurite?.stop(),
   };
+}
+
+const STORAGE_PROVIDER_PREFIX = 'azurefunctionsjobhost__extensions__durabletask__storageprovider__';
+
+/**
+ * The Azure Storage provider's tuning (queue visibility timeouts, polling interval, partition count) from the
+ * settings that override host.json in the Functions host: AzureFunctionsJobHost__extensions__durableTask__storageProvider__<key>.
+ */
+function storageProviderSettings(settings: AppSettings): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(settings)
+      .filter(([name]) => name.toLowerCase().startsWith(STORAGE_PROVIDER_PREFIX))
+      .map(([name, value]) => [name.slice(STORAGE_PROVIDER_PREFIX.length), value]),
+  );
 }
 
 function portOption(value: unknown, flag: string, fallback: number): number {

@@ -3,6 +3,7 @@
 // with a completion token to echo in Complete*/Abandon*. Health pings keep SDK watchdogs quiet (B4 step 7). When a
 // stream closes, what its worker still held goes back at once, so the next worker gets it without a lock timeout.
 
+import { setMaxListeners } from 'node:events';
 import { status, type Metadata, type ServerWritableStream } from '@grpc/grpc-js';
 import { errorMessage, parseSchedulerId, type Logger, type WorkItem, type WorkItemKind } from '../core';
 import { healthPingWorkItem, pb, toProtoWorkItem } from '../scheduler-protocol';
@@ -79,6 +80,8 @@ export class WorkItemStreams {
       request.getCapabilitiesList().includes(pb.WorkerCapability.WORKER_CAPABILITY_HISTORY_STREAMING),
     );
     this.streams.add(stream);
+    // Every slot of the stream waits on its signal.
+    setMaxListeners(0, stream.abort.signal);
     const ping = setInterval(() => call.write(healthPingWorkItem()), this.options.pingIntervalMs ?? HEALTH_PING_INTERVAL_MS);
     ping.unref();
     const close = () => {

@@ -13,8 +13,8 @@ import {
   type OrchestrationContext,
   type TaskEntityOperation,
 } from '@microsoft/durabletask-js';
-import { sdkClient, sdkWorker, startEmulator, type EmulatorProcess } from '../support/emulator-process';
-import { waitFor } from '../support/wait-for';
+import { sdkClient, sdkWorker, startEmulator, type EmulatorProcess } from '../../support/emulator-process';
+import { waitFor } from '../../support/wait-for';
 
 jest.setTimeout(120_000);
 
