@@ -1,6 +1,6 @@
-// HelloCities5 on the Azure Storage backend against Azurite, driven by the scripted engine of the tests
-// (test/support/hello-cities-engine.ts), which commits what the Durable Task engine commits for an orchestration
-// calling 5 activities in sequence. It measures the backend alone (no functions host, no JS orchestrator):
+// HelloCities5 (an orchestration calling 5 activities in sequence) on the local task hub over the Azure Storage
+// backend against Azurite, answered by the tests' scripted worker (test/support/hello-cities.ts). It measures the
+// engine and the backend without the functions host or a JS orchestrator:
 // completed orchestrations per second, start-to-completion latency, storage transactions per orchestration
 // (counted by the SDK pipeline policy) and per idle minute.
 //   node bench/azure-storage-backend.bench.js    (env: ORCHESTRATIONS, CONCURRENCY, IDLE_WARMUP_S, IDLE_MEASURE_S)
@@ -9,7 +9,9 @@
 require('../test/support/register-typescript.js');
 const { randomUUID } = require('node:crypto');
 const { AzureStorageBackend, StorageTransactionCounter, resolveStorageConnection, startAzurite } = require('../src/backends/azure-storage');
-const { CITIES, helloCitiesStart, runHelloCitiesWorker } = require('../test/support/hello-cities-engine');
+const { LocalTaskHub } = require('../src/taskhub/local');
+const { CITIES, HELLO_CITIES, helloCitiesScripts } = require('../test/support/hello-cities');
+const { ScriptedWorker } = require('../test/support/scripted-worker');
 
 const ORCHESTRATIONS = Number(process.env.ORCHESTRATIONS ?? 200);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 20);
@@ -27,22 +29,15 @@ async function main() {
     hubName: `bench${randomUUID().slice(0, 8)}`,
     transactionCounter: transactions,
   });
-  await backend.start();
-  const completions = new Map();
-  const stop = new AbortController();
-  const worker = runHelloCitiesWorker(backend, {
-    concurrency: CONCURRENCY,
-    signal: stop.signal,
-    onCompleted: (instanceId) => completions.get(instanceId)?.(),
-  });
+  const hub = new LocalTaskHub({ backend, name: 'bench' });
+  await hub.start();
+  const worker = new ScriptedWorker(hub, helloCitiesScripts(), ['orchestrator', 'activity'], CONCURRENCY).start();
 
   /** Starts one orchestration and resolves with its start-to-completion time in ms. */
   const run = async (instanceId) => {
     const begin = Date.now();
-    const done = new Promise((resolve) => completions.set(instanceId, resolve));
-    const { record, start } = helloCitiesStart(instanceId, randomUUID().replace(/-/g, ''));
-    await backend.createInstance(record, start, { replaceableStatuses: [] });
-    await done;
+    await hub.startOrchestration({ name: HELLO_CITIES, instanceId });
+    await hub.waitForCompletion(instanceId);
     return Date.now() - begin;
   };
 
@@ -63,14 +58,13 @@ async function main() {
   await sleep(IDLE_MEASURE_S * 1000);
   const idle = { perMinute: (transactions.total * 60) / IDLE_MEASURE_S, byOperation: transactions.snapshot() };
 
-  stop.abort();
-  await worker;
-  await backend.stop();
+  await worker.stop();
+  await hub.stop();
   await azurite.stop();
   console.log(
     JSON.stringify(
       {
-        benchmark: 'HelloCities5 on AzureStorageBackend (Azurite in-memory, one worker, scripted engine)',
+        benchmark: 'HelloCities5 on the local task hub over AzureStorageBackend (Azurite in-memory, one scripted worker)',
         orchestrations: ORCHESTRATIONS,
         concurrency: CONCURRENCY,
         orchestrationsPerSecond: Number((ORCHESTRATIONS / elapsedS).toFixed(1)),

@@ -6,10 +6,13 @@ export type { FunctionsHost, FunctionApp } from './functions-host';
 export type { Logger } from './core';
 export {
   createTestEnvironment,
+  runOrchestration,
   appGlobal,
-  TestClient,
   type TestEnvironment,
   type TestEnvironmentOptions,
-  type TestOrchestrationStatus,
-  type EntityStateResponse,
+  type RunOrchestrationOptions,
+  type TestDurableClient,
+  type WaitOptions,
+  type ActivityMock,
+  type EntityMock,
 } from './testing';

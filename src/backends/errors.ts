@@ -1,11 +1,8 @@
 // Typed backend errors. Each message says what happened and what the caller can do.
 
-export class BackendError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+import { DurableRuntimeError } from '../core';
+
+export class BackendError extends DurableRuntimeError {}
 
 /** The work item's lock expired or another worker took the instance; its results must not be committed. */
 export class LockLostError extends BackendError {

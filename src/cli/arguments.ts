@@ -1,6 +1,8 @@
 // Command-line parsing for `durable-runtime`: small and strict, so a typo gets an error that says what to do.
 
-export class UsageError extends Error {}
+import { DurableRuntimeError } from '../core';
+
+export class UsageError extends DurableRuntimeError {}
 
 export interface OptionSpec {
   readonly name: string;

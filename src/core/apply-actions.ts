@@ -16,7 +16,7 @@ import { endExecution, subOrchestrationFailed } from './execution-completion';
 import { executionStartedEvent, releaseHeldLocks } from './execution-history';
 import type { FailureDetails } from './failure';
 import { inboundEvent, type ExecutionStartedEvent, type HistoryEvent, type TaskScheduledEvent } from './history';
-import type { OrchestrationEpisode } from './inbox-processing';
+import type { OrchestrationEpisode } from './inbox-decision';
 import { instanceIdProblem } from './instance-id';
 import type { InstanceCommit } from './instance-commit';
 import type { InstanceRecord } from './instance';

@@ -13,7 +13,7 @@ import {
   type EntityRequestEvent,
   type HistoryEvent,
 } from './history';
-import type { EntityBatch, EntityOperationEvent, InboxBatch, InboxDecision } from './inbox-processing';
+import type { EntityBatch, EntityOperationEvent, InboxBatch, InboxDecision } from './inbox-decision';
 import type { InstanceCommit } from './instance-commit';
 import type { EntitySchedulerState, InstanceRecord } from './instance';
 import type { OutboundMessage } from './messages';

@@ -1,5 +1,7 @@
 export * from './actions';
 export * from './clock';
+export * from './errors';
+export * from './key-comparison';
 export * from './entity-id';
 export * from './failure';
 export * from './history';
@@ -14,7 +16,7 @@ export * from './engine-context';
 export * from './custom-status';
 export { executionStartedEvent, requestKey, responseKey } from './execution-history';
 export { processInbox, orchestratorWorkItem, entityWorkItem } from './inbox-processing';
-export type { InboxBatch, InboxEntry, InboxDecision, OrchestrationEpisode, EntityBatch, EntityOperationEvent } from './inbox-processing';
+export type { InboxBatch, InboxEntry, InboxDecision, OrchestrationEpisode, EntityBatch, EntityOperationEvent } from './inbox-decision';
 export { applyOrchestratorResult } from './apply-actions';
 export { applyEntityBatchResult, ENTITY_CONTINUE_EVENT } from './entity-scheduler';
 export { formatTimeSpan, parseTimeSpan } from './timespan';

@@ -23,7 +23,7 @@ import {
   type HistoryEvent,
   type HistoryEventType,
 } from './history';
-import type { InboxBatch, InboxDecision, InboxEntry } from './inbox-processing';
+import type { InboxBatch, InboxDecision, InboxEntry } from './inbox-decision';
 import type { InstanceRecord } from './instance';
 import type { ActivityTask, OutboundMessage } from './messages';
 import { isTerminal } from './status';

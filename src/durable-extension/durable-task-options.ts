@@ -3,7 +3,7 @@
 
 import { availableParallelism } from 'node:os';
 import type { WorkerConcurrency } from '../worker';
-import { parseTimeSpan } from '../core';
+import { DurableRuntimeError, parseTimeSpan } from '../core';
 
 export type StorageProviderType = 'AzureStorage' | 'azureManaged' | 'memory';
 
@@ -24,10 +24,9 @@ export interface DurableTaskOptions {
   concurrency: WorkerConcurrency;
 }
 
-export class DurableTaskOptionsError extends Error {
+export class DurableTaskOptionsError extends DurableRuntimeError {
   constructor(source: string, key: string, expected: string, actual: unknown) {
     super(`${source}: extensions.durableTask.${key} must be ${expected}, but is ${JSON.stringify(actual)}.`);
-    this.name = 'DurableTaskOptionsError';
   }
 }
 

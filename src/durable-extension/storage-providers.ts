@@ -33,24 +33,25 @@ export interface StorageProviderContext {
   readonly durableTask: DurableTaskOptions;
   /** The app settings (local.settings.json Values over the environment). */
   readonly settings: AppSettings;
+  /**
+   * host.json `hubName` with its %SETTING% resolved by the Azure Storage rules, or the default. Resolved when read:
+   * the Scheduler names hubs by its own rules and checks them against its connection string.
+   */
+  readonly hubName: string;
   readonly logger: Logger;
 }
 
 export type StorageProvider = (context: StorageProviderContext) => Promise<DurableStorage>;
 
-const openMemoryStorage: StorageProvider = async ({ durableTask, settings, logger }) => {
-  const hubName = resolveTaskHubName(durableTask.hubName, settings);
-  return {
-    taskHub: new LocalTaskHub({ backend: new MemoryBackend(), logger, name: hubName }),
-    connectionName: 'Storage',
-    description: `memory (task hub '${hubName}'; state lives in this process and is gone when it stops)`,
-    close: async () => undefined,
-  };
-};
+const openMemoryStorage: StorageProvider = async ({ hubName, logger }) => ({
+  taskHub: new LocalTaskHub({ backend: new MemoryBackend(), logger, name: hubName }),
+  connectionName: 'Storage',
+  description: `memory (task hub '${hubName}'; state lives in this process and is gone when it stops)`,
+  close: async () => undefined,
+});
 
 /** With `UseDevelopmentStorage=true` this uses a running Azurite or starts the bundled one (the embedded default). */
-const openAzureStorage: StorageProvider = async ({ app, durableTask, settings, logger }) => {
-  const hubName = resolveTaskHubName(durableTask.hubName, settings);
+const openAzureStorage: StorageProvider = async ({ app, durableTask, hubName, settings, logger }) => {
   const hostSettings = { hubName: durableTask.hubName, storageProvider: durableTask.storageProvider.raw };
   const azurite = await ensureDevelopmentStorageFor({ settings, durableTask: hostSettings, appDir: app.appDir, logger });
   try {
@@ -112,5 +113,13 @@ export function openDurableStorage(options: {
   // The environment the app's settings were loaded into: Node's own, which under jest is not the test's process.env.
   const settings = nativeEnv as AppSettings;
   const open = options.provider ?? STORAGE_PROVIDERS[options.choice ?? durableTask.storageProvider.type];
-  return open({ app, durableTask, settings, logger });
+  return open({
+    app,
+    durableTask,
+    settings,
+    logger,
+    get hubName() {
+      return resolveTaskHubName(durableTask.hubName, settings);
+    },
+  });
 }

@@ -1,13 +1,8 @@
 // Typed errors of the Functions host. Each message names the file or function and says what to do.
 
-import { formatTimeSpan } from '../core';
+import { DurableRuntimeError, formatTimeSpan } from '../core';
 
-export class FunctionsHostError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export class FunctionsHostError extends DurableRuntimeError {}
 
 /** The app folder, its package.json or its entry points cannot be used. */
 export class AppLoadError extends FunctionsHostError {}

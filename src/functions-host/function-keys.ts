@@ -2,9 +2,10 @@
 // .durable-runtime/keys.json (git-ignored), checked like the Functions host checks them: a key in the `code` query
 // parameter or the `x-functions-key` header; the master key passes every level.
 
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { sameKey } from '../core';
 import { FunctionsHostError } from './errors';
 
 export interface FunctionKeys {
@@ -80,8 +81,3 @@ export function isAuthorized(level: KeyLevel, presented: string | undefined, key
   return false;
 }
 
-/** Constant time; hashing first gives equal lengths, so the time does not reveal the key's length either. */
-function sameKey(expected: string, presented: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-  return timingSafeEqual(digest(expected), digest(presented));
-}

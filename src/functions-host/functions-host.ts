@@ -14,6 +14,7 @@ import { isAuthorized, loadOrCreateFunctionKeys, presentedKey, type FunctionKeys
 import { formatFunctionListing } from './function-listing';
 import { readBody, RequestTooLargeError, toRpcHttpRequest, writeRpcHttpResponse } from './http-messages';
 import { invokeStreaming } from './http-stream-proxy';
+import { inProcessFetch } from './in-process-fetch';
 import { nativeEnv } from './native-runtime';
 import { buildRouteTable, type RouteMatch, type RouteTable } from './route-table';
 import { TimerScheduler, timerFunctionsOf } from './timer-scheduler';
@@ -34,7 +35,10 @@ export interface HostExtension {
 
 export interface FunctionsHostOptions {
   app: FunctionApp;
+  /** The port listened on, and the one in the URLs the host hands out. */
   port: number;
+  /** False serves requests only through `fetch()`, in-process, without opening the port (createTestEnvironment). */
+  listen?: boolean;
   /** Enforce authLevel with function keys (func bypasses auth locally; this is `func start --enableAuth`). */
   requireKeys?: boolean;
   extensions?: HostExtension[];
@@ -84,6 +88,15 @@ export class FunctionsHost {
     return this.#keys;
   }
 
+  /**
+   * Sends a request through the host's own routing (admin, extensions' routes, HTTP functions) without the network:
+   * a path is taken relative to `baseUrl`; absolute URLs must be on `baseUrl`'s origin.
+   */
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    if (!this.#server) return Promise.reject(new Error('The host is not started: call start() before fetch().'));
+    return inProcessFetch(this.#server, this.baseUrl, input, init);
+  }
+
   /** Validates routes and schedules, listens, starts extensions and timers, prints the listing. */
   start(): Promise<void> {
     this.#started ??= this.#start();
@@ -107,10 +120,12 @@ export class FunctionsHost {
 
     const server = http.createServer((req, res) => void this.#handle(req, res));
     this.#server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(this.#port) : error));
-      server.listen(this.#port, () => resolve());
-    });
+    if (this.options.listen !== false) {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(this.#port) : error));
+        server.listen(this.#port, () => resolve());
+      });
+    }
 
     for (const extension of this.#extensions) {
       const systemKey = extension.systemKeyName ? this.#keys?.systemKeys[extension.systemKeyName] : undefined;
@@ -120,7 +135,7 @@ export class FunctionsHost {
     const served = new Set([...HOST_TRIGGER_TYPES, ...this.#extensions.flatMap((e) => e.triggerTypes.map((t) => t.toLowerCase()))]);
     this.#logger.info(formatFunctionListing(this.#app, routes, this.baseUrl, served));
     this.#state = 'Running';
-    this.#logger.info(`Host started on ${this.baseUrl}`);
+    this.#logger.info(this.options.listen === false ? `Host started in-process (no port; links use ${this.baseUrl})` : `Host started on ${this.baseUrl}`);
   }
 
   /**

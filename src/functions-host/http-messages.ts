@@ -1,13 +1,14 @@
 // Between node:http messages and the worker protocol's RpcHttpData, shaped as the Functions host shapes them
 // (specs/functions-host.md §7 "HTTP trigger input", §8 HTTP return).
 
+import { DurableRuntimeError } from '../core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RpcHttpCookie, RpcHttpData, RpcNullableString, RpcTypedData } from './core-api-types';
 
 /** The Functions host's request body limit (100 MB). */
 export const MAX_REQUEST_BODY_BYTES = 100 * 1024 * 1024;
 
-export class RequestTooLargeError extends Error {}
+export class RequestTooLargeError extends DurableRuntimeError {}
 
 export async function readBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -10,7 +10,7 @@ export type { HostState } from './admin-api';
 export type { HostConfig } from './host-config';
 export type { LocalSettings } from './local-settings';
 export { keysFile, type FunctionKeys } from './function-keys';
-export { appGlobal, nativeEnv } from './native-runtime';
+export { appGlobal, nativeEnv, requireFromApp } from './native-runtime';
 export { parseNcrontab, NcrontabError, type CronSchedule } from './ncrontab';
 export {
   FunctionsHostError,

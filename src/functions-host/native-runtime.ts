@@ -47,3 +47,8 @@ export function nativeImport(file: string): Promise<unknown> {
   ) => Promise<unknown>;
   return importer(url);
 }
+
+/** Loads `id` as the app's own code would (Node's loader from the app folder), e.g. the app's copy of a library. */
+export function requireFromApp(appDir: string, id: string): unknown {
+  return nativeModule.createRequire(`${appDir.replace(/[\\/]+$/, '')}/package.json`)(id);
+}

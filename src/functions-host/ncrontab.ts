@@ -3,7 +3,9 @@
 // ranges, lists, steps, month and day names, and a day must match BOTH day-of-month and day-of-week.
 // Times are local to the process (TZ / WEBSITE_TIME_ZONE on Linux; UTC on Azure by default).
 
-export class NcrontabError extends Error {}
+import { DurableRuntimeError } from '../core';
+
+export class NcrontabError extends DurableRuntimeError {}
 
 export interface CronSchedule {
   readonly expression: string;

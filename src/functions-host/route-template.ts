@@ -2,7 +2,9 @@
 // optional `{id?}`, defaults `{id=5}`, catch-all `{*rest}`, constraints `{id:int}`, `{s:length(2,5)}`, `{x:regex(^a+$)}`.
 // Literals match case-insensitively; parameter values are URL-decoded.
 
-export class RouteTemplateError extends Error {}
+import { DurableRuntimeError } from '../core';
+
+export class RouteTemplateError extends DurableRuntimeError {}
 
 export interface RouteTemplate {
   /** The template as written, without leading/trailing slashes. */

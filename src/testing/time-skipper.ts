@@ -1,5 +1,6 @@
-// Time skipping for tests: whenever nothing can run now (no visible message, no locked instance, no work item
-// running), move the clock to the next moment something becomes visible, so a 30-day timer fires at once.
+// Time skipping for tests: while a test waits, and nothing can run now (no visible message, no locked instance, no
+// work item running) and no waiter is satisfied by the current state, move the clock to the next moment something
+// becomes visible, so a 30-day timer fires at once. Between a test's own steps time stands still.
 
 import type { ManualClock } from '../core';
 
@@ -10,31 +11,38 @@ export interface Quiescence {
   nextVisibleAt(): number | undefined;
 }
 
+/** Resolves true while the waiter still waits: a jump must not skip past a state some test is waiting to see. */
+type StillWaiting = () => Promise<boolean>;
+
 export class TimeSkipper {
+  private readonly waiters = new Set<StillWaiting>();
   private running = false;
-  private waiters = 0;
 
-  constructor(private readonly clock: ManualClock, private readonly state: Quiescence) {}
+  constructor(
+    private readonly clock: ManualClock,
+    private readonly state: Quiescence,
+  ) {}
 
-  /** Skips time only while `work` is pending, so time stands still between a test's own steps. */
-  async during<T>(work: Promise<T>): Promise<T> {
-    this.waiters++;
+  /** Skips time while `work` is pending, but not past a state in which `stillWaiting` says false. */
+  async during<T>(work: Promise<T>, stillWaiting: StillWaiting = async () => true): Promise<T> {
+    this.waiters.add(stillWaiting);
     if (!this.running) void this.loop();
     try {
       return await work;
     } finally {
-      this.waiters--;
+      this.waiters.delete(stillWaiting);
     }
   }
 
   private async loop(): Promise<void> {
     this.running = true;
     try {
-      while (this.waiters > 0) {
+      while (this.waiters.size > 0) {
         // Two idle readings a macrotask apart: in-process work finishes its microtasks in between.
         if (this.state.isIdle() && (await nextTurn(), this.state.isIdle())) {
+          const waiting = await Promise.all([...this.waiters].map((stillWaiting) => stillWaiting()));
           const next = this.state.nextVisibleAt();
-          if (next !== undefined && next > this.clock.now()) this.clock.set(next);
+          if (waiting.every(Boolean) && this.state.isIdle() && next !== undefined && next > this.clock.now()) this.clock.set(next);
         }
         await nextTurn();
       }

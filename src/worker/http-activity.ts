@@ -2,6 +2,7 @@
 // 202 + Location polling happens inside the activity, so the orchestrator only ever sees the final response and
 // the library never allocates polling ids.
 
+import { DurableRuntimeError } from '../core';
 import type { TokenCredential } from '@azure/identity';
 import { DEFAULT_HTTP_ASYNC_SLEEP_MS } from '../durable-functions';
 
@@ -32,8 +33,7 @@ export interface HttpActivityDeps {
   defaultPollIntervalMs?: number;
 }
 
-export class HttpActivityError extends Error {
-  override readonly name = 'HttpActivityError';
+export class HttpActivityError extends DurableRuntimeError {
 }
 
 export async function performDurableHttpRequest(request: DurableHttpRequestJson, deps: HttpActivityDeps = {}): Promise<DurableHttpResponseJson> {

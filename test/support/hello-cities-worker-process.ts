@@ -1,12 +1,21 @@
-// A durable-runtime worker stand-in as its own process: the Azure Storage backend driven by the scripted
-// HelloCities5 engine. Each activity run is appended to a log file before its result is sent, so a test can
-// count runs across crashes. Arguments: <connection string> <hub name> <activity log file>.
+// A durable-runtime worker stand-in as its own process: the local task hub over the Azure Storage backend, driven by
+// the scripted worker running HelloCities5. Each activity run is appended to a log file before its result is sent,
+// so a test can count runs across crashes. Arguments: <connection string> <hub name> <activity log file>.
 
 import { appendFileSync } from 'node:fs';
 import { AzureStorageBackend, resolveStorageConnection } from '../../src/backends/azure-storage';
-import { runHelloCitiesWorker } from './hello-cities-engine';
+import { LocalTaskHub } from '../../src/taskhub/local';
+import { helloCitiesScripts } from './hello-cities';
+import { ScriptedWorker } from './scripted-worker';
 
 const [connectionString, hubName, activityLog] = process.argv.slice(2);
+// Warnings and errors reach the test's output, so a stuck run says what the worker saw.
+const logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(`[worker ${process.pid}] ${message}`),
+  error: (message: string) => console.error(`[worker ${process.pid}] ${message}`),
+};
 const backend = new AzureStorageBackend({
   connection: resolveStorageConnection({ AzureWebJobsStorage: connectionString }),
   hubName,
@@ -15,23 +24,14 @@ const backend = new AzureStorageBackend({
   controlQueueVisibilityTimeoutMs: 10_000,
   workItemQueueVisibilityTimeoutMs: 10_000,
   maxQueuePollingIntervalMs: 250,
-  // Warnings and errors reach the test's output, so a stuck run says what the worker saw.
-  logger: {
-    debug: () => undefined,
-    info: () => undefined,
-    warn: (message: string) => console.warn(`[worker ${process.pid}] ${message}`),
-    error: (message: string) => console.error(`[worker ${process.pid}] ${message}`),
-  },
+  logger,
 });
+const hub = new LocalTaskHub({ backend, logger, name: hubName });
 
-backend.start().then(
+hub.start().then(
   () => {
     process.send?.('started');
-    return runHelloCitiesWorker(backend, {
-      concurrency: 10,
-      signal: new AbortController().signal,
-      onActivity: (lease) => appendFileSync(activityLog, `${lease.task.instanceId}/${lease.task.event.eventId}\n`),
-    });
+    new ScriptedWorker(hub, helloCitiesScripts((item) => appendFileSync(activityLog, `${item.instanceId}/${item.taskId}\n`)), undefined, 10).start();
   },
   (error: Error) => {
     console.error(error);

@@ -2,6 +2,7 @@
 // scripts by hand, so the task hub is tested without the durable-functions adapter or a Functions host.
 
 import type {
+  ActivityWorkItem,
   EntityBatchResult,
   EntityOperationResult,
   EntityWorkItem,
@@ -12,6 +13,7 @@ import type {
   WorkItem,
   WorkItemKind,
 } from '../../src/core';
+import { setMaxListeners } from 'node:events';
 import type { TaskHub } from '../../src/taskhub';
 import { waitFor as pollFor } from './wait-for';
 
@@ -26,7 +28,7 @@ export interface EpisodeView {
 
 export type OrchestratorScript = (episode: EpisodeView) => OrchestratorAction[] | { actions: OrchestratorAction[]; customStatus?: string };
 /** Returns the serialized result, or throws to fail the activity. */
-export type ActivityScript = (input: string | undefined) => string | undefined;
+export type ActivityScript = (input: string | undefined, item: ActivityWorkItem) => string | undefined;
 /** One operation: the state before, the operation's name and input; returns the state after and the result. */
 export type EntityScript = (state: string | undefined, operation: string, input: string | undefined) => { state?: string; result?: string; signals?: EntityBatchResult['actions'] };
 
@@ -42,10 +44,17 @@ export class ScriptedWorker {
   private readonly stopping = new AbortController();
   private readonly loops: Promise<void>[] = [];
 
-  constructor(private readonly hub: TaskHub, private readonly scripts: Scripts, private readonly kinds: WorkItemKind[] = ['orchestrator', 'activity', 'entity']) {}
+  constructor(
+    private readonly hub: TaskHub,
+    private readonly scripts: Scripts,
+    private readonly kinds: WorkItemKind[] = ['orchestrator', 'activity', 'entity'],
+    /** Work items of each kind answered at once. */
+    private readonly concurrency = 1,
+  ) {}
 
   start(): this {
-    for (const kind of this.kinds) this.loops.push(this.loop(kind));
+    setMaxListeners(0, this.stopping.signal); // one abort listener per loop
+    for (const kind of this.kinds) for (let i = 0; i < this.concurrency; i++) this.loops.push(this.loop(kind));
     return this;
   }
 
@@ -73,7 +82,7 @@ export class ScriptedWorker {
         if (!script) throw new Error(`no script for activity ${item.name}`);
         const base = { instanceId: item.instanceId, taskId: item.taskId, completionToken: item.completionToken };
         try {
-          return await this.hub.completeActivityWorkItem({ ...base, result: script(item.input) });
+          return await this.hub.completeActivityWorkItem({ ...base, result: script(item.input, item) });
         } catch (error) {
           const failureDetails: FailureDetails = { errorType: 'Error', errorMessage: (error as Error).message };
           return this.hub.completeActivityWorkItem({ ...base, failureDetails });

@@ -1,7 +1,7 @@
 // Tuning of the Azure Storage backend: DT.AS / Durable Functions defaults (specs/backends.md A9), and how they are
 // read from host.json `extensions.durableTask.storageProvider`.
 
-import { parseTimeSpan } from '../../core';
+import { DurableRuntimeError, parseTimeSpan } from '../../core';
 
 export interface AzureStorageTuning {
   /** Control queues, 1–16; fixed once the task hub exists (A2). */
@@ -39,10 +39,9 @@ export const DEFAULT_TUNING: AzureStorageTuning = {
   instanceCacheSize: 1000,
 };
 
-export class InvalidStorageProviderSettingError extends Error {
+export class InvalidStorageProviderSettingError extends DurableRuntimeError {
   constructor(key: string, value: unknown, expected: string) {
     super(`host.json extensions.durableTask.storageProvider.${key} is ${JSON.stringify(value)}; expected ${expected}.`);
-    this.name = 'InvalidStorageProviderSettingError';
   }
 }
 

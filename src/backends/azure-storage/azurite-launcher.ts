@@ -2,6 +2,7 @@
 // standard ports, or start the bundled one (the `azurite` npm package) with its data in a project-local folder,
 // so `npm start` needs nothing else and state survives a restart.
 
+import { DurableRuntimeError } from '../../core';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { request } from 'node:http';
@@ -34,12 +35,7 @@ export interface StartAzuriteOptions {
   logger?: Logger;
 }
 
-export class AzuriteStartError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AzuriteStartError';
-  }
-}
+export class AzuriteStartError extends DurableRuntimeError {}
 
 const SERVICES = ['blob', 'queue', 'table'] as const;
 const LISTENING = /Azurite (Blob|Queue|Table) service is successfully listening at https?:\/\/[^:]+:(\d+)/g;

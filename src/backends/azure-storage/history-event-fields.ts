@@ -2,6 +2,7 @@
 // both storage shapes: queue JSON (numeric enums, nested objects with `$type`) and History table rows (enum names,
 // Edm types, nested objects as plain JSON strings); each shape supplies its own reader and writer.
 
+import { DurableRuntimeError } from '../../core';
 import type { FailureDetails, HistoryEvent, ParentInstance, RuntimeStatus } from '../../core';
 import { DOTNET_TYPES, failureFromJson, failureObject, type DotNetObject } from './dotnet-json';
 import { withoutUndefined } from './without-undefined';
@@ -60,10 +61,9 @@ export interface DtFieldReader {
 export const ENTITY_EVENT_FIELD = 'EntityEvent';
 
 /** Thrown for stored data that is not a history event we understand; the caller decides what to do with it. */
-export class UnreadableHistoryEventError extends Error {
+export class UnreadableHistoryEventError extends DurableRuntimeError {
   constructor(detail: string) {
     super(`Unreadable Durable Task history event: ${detail}`);
-    this.name = 'UnreadableHistoryEventError';
   }
 }
 

@@ -1,6 +1,7 @@
 // The `{Hub}History` table: reads the current execution's events and writes checkpoints guarded by the sentinel
 // row's ETag, so two workers can never both commit the same episode (specs/backends.md A5.4, A5.6).
 
+import { DurableRuntimeError } from '../../core';
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
 import type { HistoryEvent } from '../../core';
@@ -47,10 +48,9 @@ export interface HistoryCheckpoint {
 }
 
 /** The sentinel changed since we read it: another worker wrote this instance (DT.AS "SplitBrainDetected"). */
-export class HistoryConflictError extends Error {
+export class HistoryConflictError extends DurableRuntimeError {
   constructor(readonly instanceId: string) {
     super(`The history of '${instanceId}' was changed by another worker`);
-    this.name = 'HistoryConflictError';
   }
 }
 

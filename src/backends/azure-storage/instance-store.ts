@@ -1,6 +1,7 @@
 // The `{Hub}Instances` table: one row per instance (specs/backends.md A6), with queries in the OData form DT.AS
 // uses (A6.3).
 
+import { DurableRuntimeError } from '../../core';
 import { odata, type TableClient } from '@azure/data-tables';
 import type { InstanceRecord } from '../../core';
 import type { InstancePage, InstanceQuery } from '../backend';
@@ -21,10 +22,9 @@ export interface StoredInstance {
 }
 
 /** The row changed (or appeared) since it was read. */
-export class InstanceRowConflictError extends Error {
+export class InstanceRowConflictError extends DurableRuntimeError {
   constructor(readonly instanceId: string) {
     super(`The Instances row of '${instanceId}' was changed concurrently`);
-    this.name = 'InstanceRowConflictError';
   }
 }
 

@@ -2,7 +2,7 @@
 // way Newtonsoft does with TypeNameHandling.Objects (specs/backends.md A4.1–A4.3). We write raw JSON (the
 // 2.x default) and read both raw JSON and Base64 (DT.AS 1.x).
 
-import { RUNTIME_STATUSES, type RuntimeStatus, type TaskMessage } from '../../core';
+import { DurableRuntimeError, RUNTIME_STATUSES, type RuntimeStatus, type TaskMessage } from '../../core';
 import { DOTNET_TYPES, stripTypeNames, type DotNetObject } from './dotnet-json';
 import {
   DT_EVENT_TYPES,
@@ -41,10 +41,9 @@ export interface DecodedMessageData extends MessageEnvelope {
 }
 
 /** Thrown for a queue message that is not a DT.AS message; it is parked, not retried. */
-export class UnreadableQueueMessageError extends Error {
+export class UnreadableQueueMessageError extends DurableRuntimeError {
   constructor(detail: string) {
     super(`Unreadable task hub queue message: ${detail}`);
-    this.name = 'UnreadableQueueMessageError';
   }
 }
 

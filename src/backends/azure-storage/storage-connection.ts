@@ -3,6 +3,7 @@
 // settings with the `<connection>__` prefix describe an identity-based connection
 // (specs/azure-deployment.md §3.1–3.2).
 
+import { DurableRuntimeError } from '../../core';
 import type { TokenCredential } from '@azure/core-auth';
 import { ClientSecretCredential, DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
 
@@ -43,12 +44,7 @@ export type StorageConnection =
     };
 
 /** The connection settings are missing or malformed; the message names the setting and the fix. */
-export class StorageConfigurationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StorageConfigurationError';
-  }
-}
+export class StorageConfigurationError extends DurableRuntimeError {}
 
 export function developmentConnectionString(ports: { blob: number; queue: number; table: number } = DEVELOPMENT_PORTS, host = '127.0.0.1'): string {
   const base = (port: number) => `http://${host}:${port}/${DEVELOPMENT_ACCOUNT.name}`;

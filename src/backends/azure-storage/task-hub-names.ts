@@ -1,12 +1,13 @@
 // Task hub names and the storage resources derived from them (specs/backends.md A2).
 
-export class InvalidTaskHubNameError extends Error {
+import { DurableRuntimeError } from '../../core';
+
+export class InvalidTaskHubNameError extends DurableRuntimeError {
   constructor(readonly hubName: string, reason: string) {
     super(
       `Task hub name '${hubName}' is invalid for the Azure Storage provider: ${reason}. ` +
         'Use 3–45 letters and digits starting with a letter (host.json extensions.durableTask.hubName).',
     );
-    this.name = 'InvalidTaskHubNameError';
   }
 }
 

@@ -1,4 +1,5 @@
 // Durable entities: signals, calls, state, delete, and critical sections (issue 3).
+import * as df from 'durable-functions';
 import type { TestEnvironment } from '../../../src/testing';
 import { eventually, startFixture } from '../../support/durable-fixture';
 
@@ -8,9 +9,9 @@ beforeAll(async () => {
 });
 afterAll(() => env.close());
 
-const counter = (key: string) => ({ name: 'Counter', key });
+const counter = (key: string) => new df.EntityId('Counter', key);
 
-async function stateOf<T>(entity: { name: string; key: string }, expected: T): Promise<T> {
+async function stateOf<T>(entity: df.EntityId, expected: T): Promise<T> {
   return eventually(async () => {
     const response = await env.client.readEntityState<T>(entity);
     return response.entityExists && JSON.stringify(response.entityState) === JSON.stringify(expected) ? response.entityState : undefined;
@@ -43,8 +44,8 @@ it('lets orchestrations signal and call entities, and surfaces operation errors 
 });
 
 it('moves money between two accounts in critical sections with no lost update under 100 concurrent transfers', async () => {
-  const a = { name: 'Account', key: 'alice' };
-  const b = { name: 'Account', key: 'bob' };
+  const a = new df.EntityId('Account', 'alice');
+  const b = new df.EntityId('Account', 'bob');
   await env.client.signalEntity(a, 'deposit', 1000);
   await env.client.signalEntity(b, 'deposit', 1000);
   await stateOf(a, 1000);

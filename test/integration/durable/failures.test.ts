@@ -50,10 +50,8 @@ it('fails an activity whose result cannot be serialized', async () => {
   expect(String(status.output)).toMatch(/circular/i);
 });
 
-it('fails an instance of an orchestrator that does not exist instead of leaving it pending', async () => {
-  const status = await run('NoSuchOrchestrator');
-  expect(status.runtimeStatus).toBe('Failed');
-  expect(String(status.output)).toContain("The function 'NoSuchOrchestrator' doesn't exist");
+it('refuses to start an orchestrator the app does not have, as the extension does (HTTP 400)', async () => {
+  await expect(env.client.startNew('NoSuchOrchestrator')).rejects.toThrow(/NoSuchOrchestrator/);
 });
 
 it('keeps working after failures', async () => {

@@ -1,7 +1,7 @@
 // Client operations on running and finished instances: terminate, suspend/resume, rewind, restart, purge,
 // duplicate ids and events for unknown or finished instances (issue 3).
 import type { TestEnvironment } from '../../../src/testing';
-import { eventually, fixtureFlags, startFixture } from '../../support/durable-fixture';
+import { fixtureFlags, startFixture } from '../../support/durable-fixture';
 
 let env: TestEnvironment;
 beforeAll(async () => {
@@ -9,17 +9,12 @@ beforeAll(async () => {
 });
 afterAll(() => env.close());
 
-async function statusOf(id: string) {
-  const status = await env.client.getStatus(id);
-  if (!status) throw new Error(`instance ${id} not found`);
-  return status;
-}
+const statusOf = (id: string) => env.client.getStatus(id);
+const waitForStatus = (id: string, runtimeStatus: string) => env.client.waitForStatus(id, (s) => s.runtimeStatus === runtimeStatus);
 
-async function waitForStatus(id: string, runtimeStatus: string) {
-  return eventually(async () => {
-    const status = await env.client.getStatus(id);
-    return status?.runtimeStatus === runtimeStatus ? status : undefined;
-  }, `${id} to be ${runtimeStatus}`);
+/** POST to a management route of the Durable HTTP API, as a management URL would be followed. */
+async function manage(path: string): Promise<Response> {
+  return env.fetch(`/runtime/webhooks/durabletask/${path}`, { method: 'POST' });
 }
 
 it('makes a started instance visible as Pending or later before startNew resolves', async () => {
@@ -39,7 +34,7 @@ it('terminates a running instance with the reason as output', async () => {
 
 it('holds events while suspended and processes them after resume', async () => {
   const id = await env.client.startNew('Approval', { input: {} });
-  await eventually(async () => ((await env.client.getStatus(id))?.customStatus === 'waiting for approval' ? true : undefined), 'the wait');
+  await env.client.waitForStatus(id, (s) => s.customStatus === 'waiting for approval');
   await env.client.suspend(id, 'maintenance');
   await waitForStatus(id, 'Suspended');
   await env.client.raiseEvent(id, 'Approval', 'while suspended');
@@ -73,8 +68,8 @@ it('rewinds a call whose retries ran out: the last attempt runs again and the ru
   await env.client.rewind(id, 'dependency is back');
   const status = await env.client.waitForCompletion(id);
   expect(status).toMatchObject({ runtimeStatus: 'Completed', output: 'succeeded on attempt 3' });
-  const history = (await env.client.getStatus(id, { showHistory: true }))!.history!;
-  expect(history.filter((e) => e.type === 'taskFailed')).toHaveLength(1);
+  const history = (await env.client.getHistory(id)) as { EventType: string }[];
+  expect(history.filter((e) => e.EventType === 'TaskFailed')).toHaveLength(1);
 });
 
 it('rewinds a run whose rewound attempt fails again into a new failure, and again to success', async () => {
@@ -91,16 +86,19 @@ it('rewinds a run whose rewound attempt fails again into a new failure, and agai
 it('refuses to rewind an instance that did not fail', async () => {
   const id = await env.client.startNew('HelloCities');
   await env.client.waitForCompletion(id);
-  await expect(env.client.rewind(id)).rejects.toThrow(/Completed/);
+  const rewind = await manage(`instances/${id}/rewind?reason=why`);
+  expect(rewind.status).toBe(412);
+  expect(await rewind.text()).toMatch(/Completed/);
 });
 
 it('restarts a finished instance with the same id and with a new id', async () => {
   const id = await env.client.startNew('HelloCities');
   await env.client.waitForCompletion(id);
-  const same = await env.client.restart(id, { newInstanceId: false });
+  const restart = async (newId: boolean) => ((await (await manage(`instances/${id}/restart?restartWithNewInstanceId=${newId}`)).json()) as { id: string }).id;
+  const same = await restart(false);
   expect(same).toBe(id);
   expect((await env.client.waitForCompletion(id)).output).toEqual(['Hello Tokyo!', 'Hello Seattle!', 'Hello London!']);
-  const fresh = await env.client.restart(id, { newInstanceId: true });
+  const fresh = await restart(true);
   expect(fresh).not.toBe(id);
   expect((await env.client.waitForCompletion(fresh)).runtimeStatus).toBe('Completed');
 });
@@ -108,24 +106,25 @@ it('restarts a finished instance with the same id and with a new id', async () =
 it('purges a finished instance', async () => {
   const id = await env.client.startNew('HelloCities');
   await env.client.waitForCompletion(id);
-  expect(await env.client.purge(id)).toBe(1);
-  expect(await env.client.getStatus(id)).toBeUndefined();
-  expect(await env.client.purge(id)).toBe(0);
+  expect(await env.client.purgeInstanceHistory(id)).toMatchObject({ instancesDeleted: 1 });
+  await expect(env.client.getStatus(id)).rejects.toThrow(/HTTP 404/);
+  expect(await env.client.purgeInstanceHistory(id)).toMatchObject({ instancesDeleted: 0 });
 });
 
 it('rejects a second start with the id of a running instance and allows it once finished', async () => {
   const id = `dup-${Date.now()}`;
   await env.client.startNew('Approval', { instanceId: id, input: {} });
   await expect(env.client.startNew('Approval', { instanceId: id, input: {} })).rejects.toThrow(/already exists/);
-  await env.client.terminate(id);
+  await env.client.terminate(id, 'done');
   await env.client.waitForCompletion(id);
   await env.client.startNew('HelloCities', { instanceId: id });
   expect((await env.client.waitForCompletion(id)).output).toEqual(['Hello Tokyo!', 'Hello Seattle!', 'Hello London!']);
 });
 
-it('rejects events for unknown instances and for finished ones', async () => {
+it('rejects events for unknown instances (404) and answers 410 for finished ones, which the client accepts quietly', async () => {
   await expect(env.client.raiseEvent('no-such-instance', 'Approval', 1)).rejects.toThrow(/no-such-instance/);
   const id = await env.client.startNew('HelloCities');
   await env.client.waitForCompletion(id);
-  await expect(env.client.raiseEvent(id, 'Approval', 1)).rejects.toThrow(/Completed/);
+  expect((await manage(`instances/${id}/raiseEvent/Approval`)).status).toBe(410);
+  await expect(env.client.raiseEvent(id, 'Approval', 1)).resolves.toBeUndefined();
 });

@@ -74,7 +74,7 @@ describe('orchestrations', () => {
 
   it('delivers an external event raised while the orchestration waits for it', async () => {
     const id = await env.client.startNew('Approval', { input: {} });
-    await eventually(async () => ((await env.client.getStatus(id))?.customStatus === 'waiting for approval' ? true : undefined), 'the approval wait');
+    await env.client.waitForStatus(id, (s) => s.customStatus === 'waiting for approval');
     await env.client.raiseEvent(id, 'Approval', 'yes');
     expect((await env.client.waitForCompletion(id)).output).toEqual({ approved: 'yes' });
   });
@@ -98,10 +98,11 @@ describe('orchestrations', () => {
 
   it('shows custom status while the orchestration runs', async () => {
     const id = await env.client.startNew('Progress');
-    await eventually(async () => ((await env.client.getStatus(id))?.customStatus as { step?: number } | undefined)?.step === 1 || undefined, 'step 1');
-    await env.client.raiseEvent(id, 'Next');
-    await eventually(async () => ((await env.client.getStatus(id))?.customStatus as { step?: number } | undefined)?.step === 2 || undefined, 'step 2');
-    await env.client.raiseEvent(id, 'Next');
+    const step = (n: number) => env.client.waitForStatus(id, (s) => (s.customStatus as { step?: number } | undefined)?.step === n);
+    await step(1);
+    await env.client.raiseEvent(id, 'Next', undefined);
+    await step(2);
+    await env.client.raiseEvent(id, 'Next', undefined);
     const status = await env.client.waitForCompletion(id);
     expect(status).toMatchObject({ runtimeStatus: 'Completed', output: 'finished', customStatus: { step: 2 } });
   });
@@ -126,11 +127,11 @@ describe('determinism', () => {
   it('fails an orchestration whose code schedules something else than its history recorded', async () => {
     const id = await env.client.startNew('Nondeterministic');
     await eventually(
-      async () => ((await env.client.getStatus(id, { showHistory: true }))?.history?.some((e) => e.type === 'taskCompleted') ? true : undefined),
+      async () => ((await env.client.getHistory(id)) as { EventType: string }[]).some((e) => e.EventType === 'TaskCompleted') || undefined,
       'the first activity to complete',
     );
     fixtureFlags().nondeterministic = true;
-    await env.client.raiseEvent(id, 'continue');
+    await env.client.raiseEvent(id, 'continue', undefined);
     const status = await env.client.waitForCompletion(id);
     expect(status.runtimeStatus).toBe('Failed');
     const message = String(status.output);
