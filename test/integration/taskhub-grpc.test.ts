@@ -137,6 +137,13 @@ describe('orchestrations over the Scheduler protocol', () => {
   });
 });
 
+describe('results the Scheduler no longer expects', () => {
+  it('drops a completion whose work item the Scheduler no longer holds, with a warning, instead of failing the worker', async () => {
+    await hub.completeActivityWorkItem({ instanceId: 'gone', taskId: 1, result: '1', completionToken: 'no-such-token' });
+    expect(logs.join('\n')).toContain("Lost the lock on 'gone'");
+  });
+});
+
 describe('entities over the Scheduler protocol', () => {
   it('signals an entity and reads and queries its state', async () => {
     const key = `k${Date.now()}`;

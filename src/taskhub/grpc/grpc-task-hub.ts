@@ -334,17 +334,31 @@ export class GrpcTaskHub implements TaskHub {
 
   async completeOrchestratorWorkItem(result: OrchestratorResult): Promise<void> {
     const response = toProtoOrchestratorResponse(result);
-    await this.unary((metadata, done) => this.client.completeOrchestratorTask(response, metadata, done), 'DurableTaskWorker');
+    await this.complete(result.instanceId, (metadata, done) => this.client.completeOrchestratorTask(response, metadata, done));
   }
 
   async completeActivityWorkItem(result: ActivityResult): Promise<void> {
     const response = toProtoActivityResponse(result);
-    await this.unary((metadata, done) => this.client.completeActivityTask(response, metadata, done), 'DurableTaskWorker');
+    await this.complete(result.instanceId, (metadata, done) => this.client.completeActivityTask(response, metadata, done));
   }
 
   async completeEntityWorkItem(result: EntityBatchResult): Promise<void> {
     const response = toProtoEntityBatchResult(result);
-    await this.unary((metadata, done) => this.client.completeEntityTask(response, metadata, done), 'DurableTaskWorker');
+    await this.complete(result.instanceId, (metadata, done) => this.client.completeEntityTask(response, metadata, done));
+  }
+
+  /**
+   * NOT_FOUND means the Scheduler no longer holds the work item for this worker (its stream ended, or it went to
+   * another worker): the result is dropped with a warning, as a lost lock is on the local task hub, and the item
+   * runs again elsewhere. Anything else fails, so the worker gives the item back.
+   */
+  private async complete(instanceId: string, invoke: UnaryInvoker<pb.CompleteTaskResponse>): Promise<void> {
+    try {
+      await this.unary(invoke, 'DurableTaskWorker');
+    } catch (error) {
+      if (grpcStatusOf(error) !== Status.NOT_FOUND) throw error;
+      this.logger.warn(`Lost the lock on '${instanceId}': the Scheduler no longer holds this work item (${(error as ServiceError).details}). Its result was dropped; it runs again.`);
+    }
   }
 
   async abandonWorkItem(item: WorkItem, reason: string): Promise<void> {
