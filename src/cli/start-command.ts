@@ -30,7 +30,10 @@ Runs the Azure Functions app (@azure/functions v4) in a folder, like \`func star
 http://localhost:<port>/<routePrefix>/..., timers on schedule, admin endpoints under /admin, and Durable
 Functions (orchestrators, activities, entities, durable clients) with the management API under
 /runtime/webhooks/durabletask. With AzureWebJobsStorage=UseDevelopmentStorage=true the AzureStorage backend
-uses a running Azurite or starts the bundled one, keeping its data in <app>/.azurite.
+uses a running Azurite or starts the bundled one, keeping its data in <app>/.azurite. The azureManaged backend
+(Durable Task Scheduler) reads the connection string from DURABLE_TASK_SCHEDULER_CONNECTION_STRING (or host.json
+storageProvider.connectionStringName), e.g. Endpoint=http://localhost:8080;Authentication=None, and starts
+durable-runtime emulator there when nothing answers on this machine.
 
 Options:
 ${formatOptions(START_OPTIONS)}`;

@@ -83,9 +83,8 @@ function providerType(value: unknown, source: string): StorageProviderType {
   throw new DurableTaskOptionsError(
     source,
     'storageProvider.type',
-    `is "${value}"${known ? ` (${known})` : ''}, which durable-runtime does not run. Supported: --backend memory|AzureStorage|azureManaged ` +
-      `(azureManaged, the Durable Task Scheduler, does not run locally yet). Start with --backend memory or --backend AzureStorage; ` +
-      `host.json can keep "${value}" for Azure.`,
+    `is "${value}"${known ? ` (${known})` : ''}, which durable-runtime does not run. Supported: --backend memory|AzureStorage|azureManaged. ` +
+      `Start with one of those; host.json can keep "${value}" for Azure.`,
   );
 }
 

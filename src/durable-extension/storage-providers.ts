@@ -12,7 +12,9 @@ import type { TaskHub } from '../taskhub';
 import { LocalTaskHub } from '../taskhub/local';
 import { nativeEnv, type FunctionApp } from '../functions-host';
 import type { DurableTaskOptions, StorageProviderType } from './durable-task-options';
-import { StorageProviderUnavailableError } from './errors';
+import { GrpcTaskHub, parseSchedulerConnectionString, resolveSchedulerTaskHub } from '../taskhub/grpc';
+import { ensureLocalSchedulerEmulator } from './local-scheduler-emulator';
+import { runtimeVersion } from './runtime-version';
 
 /** A storage provider opened for one app: the task hub over it, and how to describe and release it. */
 export interface DurableStorage {
@@ -31,10 +33,13 @@ export interface DurableStorage {
 export interface StorageProviderContext {
   readonly app: FunctionApp;
   readonly durableTask: DurableTaskOptions;
-  /** host.json `hubName` with its %SETTING% resolved, or the default. */
-  readonly hubName: string;
   /** The app settings (local.settings.json Values over the environment). */
   readonly settings: AppSettings;
+  /**
+   * host.json `hubName` with its %SETTING% resolved by the Azure Storage rules, or the default. Resolved when read:
+   * the Scheduler names hubs by its own rules and checks them against its connection string.
+   */
+  readonly hubName: string;
   readonly logger: Logger;
 }
 
@@ -72,11 +77,27 @@ const openAzureStorage: StorageProvider = async ({ app, durableTask, hubName, se
   }
 };
 
-const openAzureManagedStorage: StorageProvider = async ({ app }) => {
-  throw new StorageProviderUnavailableError(
-    `${app.hostConfig.source}: storageProvider type 'azureManaged' (the Durable Task Scheduler) cannot run locally yet. ` +
-      `Run with --backend AzureStorage (Azurite) or --backend memory; the app's host.json can stay as it is for Azure.`,
-  );
+/** The Durable extension's default setting name for the Scheduler connection string (specs/azure-deployment.md §3.3). */
+const DEFAULT_SCHEDULER_CONNECTION_SETTING = 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING';
+
+/**
+ * The Durable Task Scheduler over gRPC. Its hub name follows the Scheduler's rules, not Azure Storage's, and must
+ * agree with the connection string's TaskHub; a local endpoint with nothing listening gets `durable-runtime emulator`.
+ */
+const openAzureManagedStorage: StorageProvider = async ({ app, durableTask, settings, logger }) => {
+  const provider = durableTask.storageProvider;
+  const settingName = provider.connectionStringName ?? provider.connectionName ?? DEFAULT_SCHEDULER_CONNECTION_SETTING;
+  const connection = parseSchedulerConnectionString(settings[settingName], settingName);
+  const hubName = resolveSchedulerTaskHub({ hubName: durableTask.hubName, hostJsonSource: app.hostConfig.source, settings, connection, connectionSettingName: settingName });
+  const emulator = await ensureLocalSchedulerEmulator(connection, logger);
+  const where = `Authentication=${connection.authentication}${emulator ? `; ${emulator.description}` : ''}`;
+  return {
+    taskHub: new GrpcTaskHub({ connection, taskHub: hubName, settingName, concurrency: durableTask.concurrency, logger, userAgent: `durable-runtime/${runtimeVersion()}` }),
+    connectionName: settingName,
+    label: 'azureManaged',
+    description: `azureManaged (task hub '${hubName}' at ${connection.endpoint}, ${where})`,
+    close: async () => emulator?.stop(),
+  };
 };
 
 export const STORAGE_PROVIDERS: Readonly<Record<StorageProviderType, StorageProvider>> = {
@@ -96,7 +117,14 @@ export function openDurableStorage(options: {
   const { app, durableTask, logger } = options;
   // The environment the app's settings were loaded into: Node's own, which under jest is not the test's process.env.
   const settings = nativeEnv as AppSettings;
-  const hubName = resolveTaskHubName(durableTask.hubName, settings);
   const open = options.provider ?? STORAGE_PROVIDERS[options.choice ?? durableTask.storageProvider.type];
-  return open({ app, durableTask, hubName, settings, logger });
+  return open({
+    app,
+    durableTask,
+    settings,
+    logger,
+    get hubName() {
+      return resolveTaskHubName(durableTask.hubName, settings);
+    },
+  });
 }

@@ -49,3 +49,8 @@ export function sdkWorker(address: string, taskHub?: string, extra: { workItemFi
   const workerId = `${hostname()},${process.pid},${randomUUID().replace(/-/g, '')}`;
   return new TaskHubGrpcWorker({ ...sdkOptions(address, taskHub, workerId), shutdownTimeoutMs: 5000, ...extra });
 }
+
+/** The connection string an app pastes for this emulator (the azureManaged provider's setting). */
+export function schedulerConnectionString(emulator: { port: number }, taskHub?: string): string {
+  return `Endpoint=http://localhost:${emulator.port};Authentication=None${taskHub ? `;TaskHub=${taskHub}` : ''}`;
+}

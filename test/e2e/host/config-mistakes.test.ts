@@ -66,8 +66,8 @@ test.each([
   expect(refused.code).toBe(1);
   expect(refused.output).toContain(
     `${path.join(appDir, 'host.json')}: extensions.durableTask.storageProvider.type is "${type}"${what}, which durable-runtime does not run. ` +
-      'Supported: --backend memory|AzureStorage|azureManaged (azureManaged, the Durable Task Scheduler, does not run locally yet). ' +
-      `Start with --backend memory or --backend AzureStorage; host.json can keep "${type}" for Azure.`,
+      'Supported: --backend memory|AzureStorage|azureManaged. ' +
+      `Start with one of those; host.json can keep "${type}" for Azure.`,
   );
   expect(refused.output).not.toContain('Host started');
 

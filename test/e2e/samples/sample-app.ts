@@ -1,9 +1,10 @@
 /**
  * Runs the sample app (`functions/`, built into `dist/`) with `durable-runtime start` as a child process on a free
  * port and talks to it only over HTTP, as a user with test.http would. The backend is a parameter: the same suites
- * run against every backend listed in E2E_BACKENDS (comma-separated, default "memory,AzureStorage"). AzureStorage
- * runs on an Azurite of its own (free ports, in-memory) and a fresh task hub, given to the app as the environment
- * variables that win over its local.settings.json, as they do with func.
+ * run against every backend listed in E2E_BACKENDS (comma-separated, default "memory,AzureStorage,azureManaged").
+ * AzureStorage runs on an Azurite of its own (free ports, in-memory) and a fresh task hub; azureManaged on a
+ * `durable-runtime emulator` of its own; both given to the app as the environment variables that win over its
+ * local.settings.json, as they do with func.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,9 +13,10 @@ import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azurite';
+import { schedulerConnectionString, startEmulator, type EmulatorProcess } from '../../support/emulator-process';
 import { waitFor } from '../../support/wait-for';
 
-export const BACKENDS = (process.env.E2E_BACKENDS ?? 'memory,AzureStorage')
+export const BACKENDS = (process.env.E2E_BACKENDS ?? 'memory,AzureStorage,azureManaged')
     .split(',')
     .map((name) => name.trim())
     .filter(Boolean);
@@ -60,6 +62,8 @@ const FINAL_STATES = ['Completed', 'Failed', 'Terminated', 'Canceled'];
 export interface SampleAppOptions {
     /** AzureStorage: use this Azurite and task hub (several apps on one hub) instead of an Azurite of its own. */
     storage?: { azurite: TestAzurite; hubName: string };
+    /** azureManaged: use this emulator and task hub (several apps on one hub) instead of an emulator of its own. */
+    scheduler?: { emulator: EmulatorProcess; hubName: string };
     /** More environment variables for the app, e.g. AzureFunctionsJobHost__... overrides of host.json. */
     env?: Record<string, string>;
     /** Bound on every wait of this app; default 30 s. */
@@ -77,6 +81,8 @@ export class SampleApp {
         /** An Azurite this app started for itself and stops with it. */
         private readonly ownAzurite?: TestAzurite,
         private readonly waitMs = WAIT_MS,
+        /** An emulator this app started for itself and stops with it. */
+        private readonly ownEmulator?: EmulatorProcess,
     ) {}
 
     static async start(backend: string, options: SampleAppOptions = {}): Promise<SampleApp> {
@@ -88,7 +94,14 @@ export class SampleApp {
         const azureStorage = backend.toLowerCase() === 'azurestorage';
         const ownAzurite = azureStorage && !options.storage ? await startTestAzurite() : undefined;
         const azurite = options.storage?.azurite ?? ownAzurite;
-        const storage = azurite ? { AzureWebJobsStorage: azurite.connectionString, TASKHUB_NAME: options.storage?.hubName ?? uniqueHubName('samples') } : {};
+        const azureManaged = backend.toLowerCase() === 'azuremanaged';
+        const ownEmulator = azureManaged && !options.scheduler ? await startEmulator() : undefined;
+        const emulator = options.scheduler?.emulator ?? ownEmulator;
+        const storage = azurite
+            ? { AzureWebJobsStorage: azurite.connectionString, TASKHUB_NAME: options.storage?.hubName ?? uniqueHubName('samples') }
+            : emulator
+              ? { DURABLE_TASK_SCHEDULER_CONNECTION_STRING: schedulerConnectionString(emulator), TASKHUB_NAME: options.scheduler?.hubName ?? uniqueHubName('samples') }
+              : {};
         const child = spawn(process.execPath, [CLI, 'start', '--port', String(port), '--cwd', REPO_ROOT, '--backend', backend], {
             cwd: REPO_ROOT,
             env: { ...process.env, SAMPLES_DATA_DIR: dataDir, ...storage, ...options.env },
@@ -97,7 +110,7 @@ export class SampleApp {
         const output: string[] = [];
         child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
         child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-        const app = new SampleApp(backend, `http://localhost:${port}`, dataDir, child, output, ownAzurite, options.waitMs);
+        const app = new SampleApp(backend, `http://localhost:${port}`, dataDir, child, output, ownAzurite, options.waitMs, ownEmulator);
         try {
             await app.waitUntil('the host reports Running', async () => {
                 if (child.exitCode !== null) throw new Error(`durable-runtime start exited with code ${child.exitCode}`);
@@ -120,6 +133,7 @@ export class SampleApp {
             clearTimeout(timer);
         }
         await this.ownAzurite?.stop();
+        await this.ownEmulator?.stop();
         await rm(this.dataDir, { recursive: true, force: true });
     }
 
