@@ -1,8 +1,8 @@
 // Who may use the dashboard, like the Durable webhooks: without keys it answers only on this machine (loopback);
 // with --require-keys anyone who presents the system key, as `x-functions-key` (what the page sends) or `code=`.
 
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { sameKey } from '../core';
 
 /** Undefined: allowed. Otherwise the status and the sentence the page shows. */
 export type AccessCheck = (req: IncomingMessage, params: URLSearchParams) => { status: 401 | 403; message: string } | undefined;
@@ -13,7 +13,7 @@ export function dashboardAccess(options: { systemKey?: string }): AccessCheck {
     return (req, params) => {
       const header = req.headers['x-functions-key'];
       const candidates = [Array.isArray(header) ? header[0] : header, params.get('code') ?? undefined];
-      if (candidates.some((candidate) => candidate !== undefined && sameKey(candidate, systemKey))) return undefined;
+      if (candidates.some((candidate) => candidate !== undefined && sameKey(systemKey, candidate))) return undefined;
       return { status: 401, message: 'The dashboard needs the system key (durabletask_extension): the runtime prints it at start-up.' };
     };
   }
@@ -26,10 +26,4 @@ export function dashboardAccess(options: { systemKey?: string }): AccessCheck {
 export function isLoopback(address: string | undefined): boolean {
   if (!address) return false;
   return address === '::1' || /^(::ffff:)?127\./.test(address);
-}
-
-function sameKey(candidate: string, expected: string): boolean {
-  // Hashing first gives equal lengths, so the comparison time does not reveal the key's length either.
-  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-  return timingSafeEqual(digest(candidate), digest(expected));
 }
