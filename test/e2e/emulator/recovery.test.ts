@@ -101,7 +101,6 @@ it('completes every orchestration when a worker is killed mid-run and another ta
   const second = await startWorker(log);
   await expectAllCompleted(ids);
   await kill(second);
-  expect(emulator.output()).toMatch(/closed; \d+ work item\(s\) it held go to the next worker/);
 });
 
 it('completes every orchestration when the emulator is killed mid-run and started again; the worker reconnects by itself', async () => {

@@ -91,7 +91,11 @@ const method = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom('PUT', 'PATCH', 'HEAD', 'OPTIONS', 'FROB') },
 );
 
-it('answers random requests with 2xx/4xx only, and keeps answering', async () => {
+// The one 500 the extension answers on purpose: suspend/resume of an instance in a state that refuses it
+// (DurableClient.SuspendAsync/ResumeAsync throw, and the host's catch-all turns that into a 500; issue 12 item 2).
+const REFUSED_SUSPEND_OR_RESUME = /^\{"Message":"Something went wrong while processing your request","ExceptionMessage":"Cannot (suspend|resume) orchestration instance in the \w+ state\."\}$/;
+
+it('answers random requests with 2xx/4xx only (or the extension\'s suspend/resume refusal), and keeps answering', async () => {
   await fc.assert(
     fc.asyncProperty(
       fc.nat({ max: 2 }),
@@ -105,7 +109,7 @@ it('answers random requests with 2xx/4xx only, and keeps answering', async () =>
         const path = `/${segments.join('/')}${trailingSlash ? '/' : ''}`;
         const url = `${bases[target]}${path}${rawQuery ? `?${rawQuery}` : ''}`;
         const res = await httpCall(url, { method: verb, headers: requestHeaders, body: verb === 'GET' || verb === 'HEAD' ? undefined : requestBody });
-        const ok = (res.status >= 200 && res.status < 300) || (res.status >= 400 && res.status < 500);
+        const ok = (res.status >= 200 && res.status < 300) || (res.status >= 400 && res.status < 500) || (res.status === 500 && REFUSED_SUSPEND_OR_RESUME.test(res.text));
         if (!ok) throw new Error(`${verb} ${url} answered ${res.status}: ${res.text}`);
         if (res.text !== '' && verb !== 'HEAD') JSON.parse(res.text);
       },
