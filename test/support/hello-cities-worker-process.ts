@@ -10,10 +10,10 @@ const [connectionString, hubName, activityLog] = process.argv.slice(2);
 const backend = new AzureStorageBackend({
   connection: resolveStorageConnection({ AzureWebJobsStorage: connectionString }),
   hubName,
+  // Short leases so a restarted worker gets its queues back at once; the message visibility timeouts are the
+  // defaults, so the crash tests measure how long a dead worker's messages stay hidden.
   leaseIntervalMs: 2000,
   leaseRenewIntervalMs: 250,
-  controlQueueVisibilityTimeoutMs: 10_000,
-  workItemQueueVisibilityTimeoutMs: 10_000,
   maxQueuePollingIntervalMs: 250,
   // Warnings and errors reach the test's output, so a stuck run says what the worker saw.
   logger: {
