@@ -307,6 +307,8 @@ export class AzureStorageBackend implements Backend {
         if (item) return item;
       } catch (error) {
         await this.handBack(batch.token, batch.messages, 0);
+        // Rolling a half-written checkpoint forward lost to another writer: the row moved on, load it afresh.
+        if (error instanceof InstanceRowConflictError) continue;
         throw error;
       }
     }

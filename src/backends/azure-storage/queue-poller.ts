@@ -54,7 +54,7 @@ export class QueuePoller {
 
   start(): void {
     if (this.loop) return;
-    this.queue.onVisible = (delayMs) => (delayMs <= 0 ? this.backoff.nudge() : this.wakes.add(delayMs));
+    this.queue.onVisible = this.onVisible;
     this.loop = this.read();
   }
 
@@ -66,7 +66,8 @@ export class QueuePoller {
   /** Stops the loop; messages still maturing are handed back. Delivered messages are the owner's to hand back. */
   async stop(): Promise<void> {
     this.abort.abort();
-    if (this.queue.onVisible) this.queue.onVisible = undefined;
+    // A reader started for the queue since (the partition came back) keeps its own listener.
+    if (this.queue.onVisible === this.onVisible) this.queue.onVisible = undefined;
     this.wakes.clear();
     this.roomWake?.();
     await this.loop;
@@ -75,6 +76,8 @@ export class QueuePoller {
     this.maturing.clear();
     await handBack(this.keeper, maturing);
   }
+
+  private readonly onVisible = (delayMs: number): void => (delayMs <= 0 ? this.backoff.nudge() : this.wakes.add(delayMs));
 
   private async read(): Promise<void> {
     const signal = this.abort.signal;
