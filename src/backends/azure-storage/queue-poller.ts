@@ -105,6 +105,7 @@ export class QueuePoller {
         continue;
       }
       this.backoff.reset();
+      // A4.5: a batch is ordered by insertion time, then by the sender's sequence number.
       received.sort((a, b) => a.insertedOn - b.insertedOn || (a.data?.sequenceNumber ?? 0) - (b.data?.sequenceNumber ?? 0));
       this.keeper.hold(received);
       const verdicts = await Promise.all(received.map((m) => this.screenSafely(m)));

@@ -48,6 +48,11 @@ function activityRuns(app: SampleApp, name: string): number {
     return app.printed().split(`Executed 'Functions.${name}' (Succeeded`).length - 1;
 }
 
+/** Runs of an activity an app's log says it started. */
+function activityStarts(app: SampleApp, name: string): number {
+    return app.printed().split(`Executing 'Functions.${name}'`).length - 1;
+}
+
 test('when one of two processes is killed, the other resumes its work within 60 s of taking over and completes it', async () => {
     const hubName = uniqueHubName('twoproc');
     const doomed = await startApp(hubName);
@@ -57,11 +62,15 @@ test('when one of two processes is killed, the other resumes its work within 60 
     const ids: string[] = [];
     for (let i = 0; i < ORCHESTRATIONS; i++) ids.push((await doomed.start('/api/orchestrators/CountPrimes', INPUT)).id);
 
-    // Kill it while the orchestrations are under way, once at least one has finished a chunk.
+    // Kill it while the orchestrations are under way, once at least one has finished a chunk, and while it is running
+    // an activity (it printed Executing but not yet Executed; stdout to a pipe is synchronous, so the line is out).
     await survivor.waitUntil('a chunk of some orchestration to be done', async () => {
         const statuses = await Promise.all(ids.map((id) => survivor.status(survivor.statusUrl(id))));
         return statuses.some((s) => s.customStatus?.chunksDone >= 1) ? true : undefined;
     });
+    await survivor.waitUntil('the doomed worker to be running an activity', async () =>
+        activityStarts(doomed, 'CountPrimesInRange') > activityRuns(doomed, 'CountPrimesInRange') ? true : undefined,
+    );
     const killedAt = Date.now();
     await doomed.kill();
 
@@ -91,12 +100,13 @@ test('when one of two processes is killed, the other resumes its work within 60 
     for (const status of finished) {
         expect(status).toMatchObject({ runtimeStatus: 'Completed', output: { upTo: INPUT.upTo, chunks: INPUT.chunks, primes: PRIMES_UP_TO_2_000_000 } });
     }
-    const runs = activityRuns(doomed, 'CountPrimesInRange') + activityRuns(survivor, 'CountPrimesInRange');
+    const doomedRuns = activityRuns(doomed, 'CountPrimesInRange');
+    const runs = doomedRuns + activityRuns(survivor, 'CountPrimesInRange');
     const activities = ORCHESTRATIONS * INPUT.chunks;
     console.log(
         `kill -9 of one of two workers: every unfinished orchestration moved on ${seconds(recoveredAt - tookOverAt)} s after the ` +
             `survivor took over (${seconds(tookOverAt - killedAt)} s after the kill, waiting for the 30 s leases), all ${ORCHESTRATIONS} completed; ` +
-            `${runs} successful activity runs for ${activities} activities: ${runs - activities} duplicates.`,
+            `${runs} successful activity runs (${doomedRuns} by the killed worker) for ${activities} activities: ${runs - activities} duplicates.`,
     );
     expect(runs).toBeGreaterThanOrEqual(activities);
 }, 240_000);
