@@ -211,9 +211,15 @@ export class AzureStorageBackend implements Backend {
     });
     const inPartition = (partition: number) => (instanceId: string) => this.partitionOf(instanceId) === partition;
     const listener: PartitionListener = {
-      acquired: (partition) => {
+      acquired: (partition, expiredOwner) => {
         this.cache.deleteWhere(inPartition(partition));
         dispatcher.startPartition(partition);
+        if (expiredOwner) {
+          // The owner may have died holding messages; they are visible again within one visibility timeout of its
+          // death, which was before now. Look then, not only when idle polling comes round (issue 12).
+          dispatcher.wakeAfter(partition, this.tuning.controlQueueVisibilityTimeoutMs);
+          activityReader.wakeAfter(this.tuning.workItemQueueVisibilityTimeoutMs);
+        }
       },
       drain: (partition) => dispatcher.drainPartition(partition),
       released: (partition) => {

@@ -72,6 +72,11 @@ export class ControlQueueDispatcher {
     reader.start();
   }
 
+  /** Polls the partition's queue once `delayMs` have passed. */
+  wakeAfter(partition: number, delayMs: number): void {
+    this.readers.get(partition)?.wakeAfter(delayMs);
+  }
+
   /** Stops reading, hands back what is not locked, and waits (bounded) for locked instances to finish. */
   async drainPartition(partition: number): Promise<void> {
     await this.stopReading(partition);

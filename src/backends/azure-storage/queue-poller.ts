@@ -58,6 +58,11 @@ export class QueuePoller {
     this.loop = this.read();
   }
 
+  /** Polls once `delayMs` have passed, however far the back-off has grown (messages known to be visible by then). */
+  wakeAfter(delayMs: number): void {
+    this.wakes.add(delayMs);
+  }
+
   /** The owner has room again (a batch was taken, a caller is waiting): poll without waiting for the next check. */
   roomChanged(): void {
     this.roomWake?.();

@@ -41,6 +41,11 @@ export class WorkItemQueueReader {
     this.poller.start();
   }
 
+  /** Polls once `delayMs` have passed. */
+  wakeAfter(delayMs: number): void {
+    this.poller.wakeAfter(delayMs);
+  }
+
   /** The next activity message, leased to the caller; undefined after `maxWaitMs`, on abort or on stop. */
   async next(signal: AbortSignal | undefined, maxWaitMs: number): Promise<ReceivedMessage | undefined> {
     const deadline = Date.now() + maxWaitMs;

@@ -12,7 +12,7 @@ import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support
 import { waitFor } from '../../support/wait-for';
 import { SampleApp, type InstanceStatus } from '../samples/sample-app';
 
-const ORCHESTRATIONS = 16;
+const ORCHESTRATIONS = 8;
 /** About a second of CPU per orchestration, so the doomed worker holds activities in work when it is killed. */
 const INPUT = { upTo: 2_000_000, chunks: 4, pauseSeconds: 1 };
 const PRIMES_UP_TO_2_000_000 = 148_933;

@@ -71,16 +71,21 @@ async function scenario(name: string, run: (client: AzureStorageBackend, hubName
   // Resumed: every instance has moved on since the crash was over (or had already completed). An instance whose
   // messages the dead worker had received cannot move before those messages are visible again.
   let stalled: string[] = [];
+  let firstStalled = '';
   await waitFor(
     `every unfinished orchestration to move on within ${RECOVERY_BOUND_MS / 1000} s`,
     async () => {
       const { instances } = await client.queryInstances({});
-      stalled = instances.filter((i) => i.status !== 'Completed' && Date.parse(i.lastUpdatedAt) <= recoveryFrom).map((i) => `${i.instanceId} ${i.status}`);
+      stalled = instances.filter((i) => i.status !== 'Completed' && Date.parse(i.lastUpdatedAt) <= recoveryFrom).map((i) => i.instanceId);
+      if (stalled.length > 0) {
+        const history = await client.getHistory(stalled[0]);
+        firstStalled = `${stalled[0]}: ${history.map((e) => `${e.type}@${e.timestamp}`).join(' ')}`;
+      }
       return stalled.length === 0;
     },
     RECOVERY_BOUND_MS,
     250,
-    () => `${stalled.length} have not moved on, e.g. ${stalled.slice(0, 5).join(', ')}`,
+    () => `${stalled.length} have not moved on since ${new Date(recoveryFrom).toISOString()}, e.g. ${stalled.slice(0, 5).join(', ')}; history of ${firstStalled}`,
   );
   const recoverySeconds = ((Date.now() - recoveryFrom) / 1000).toFixed(1);
 
