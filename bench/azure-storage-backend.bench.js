@@ -2,8 +2,10 @@
 // backend against Azurite, answered by the tests' scripted worker (test/support/hello-cities.ts). It measures the
 // engine and the backend without the functions host or a JS orchestrator:
 // completed orchestrations per second, start-to-completion latency, storage transactions per orchestration
-// (counted by the SDK pipeline policy) and per idle minute.
-//   node bench/azure-storage-backend.bench.js    (env: ORCHESTRATIONS, CONCURRENCY, IDLE_WARMUP_S, IDLE_MEASURE_S)
+// (counted by the SDK pipeline policy), per idle minute, and per minute that one message is held in work (the
+// visibility renewals that keep a long-running work item's message hidden).
+//   node bench/azure-storage-backend.bench.js
+//   (env: ORCHESTRATIONS, CONCURRENCY, IDLE_WARMUP_S, IDLE_MEASURE_S, HELD_MEASURE_S)
 // Runs the TypeScript sources directly; prints one JSON object.
 
 require('../test/support/register-typescript.js');
@@ -17,6 +19,7 @@ const ORCHESTRATIONS = Number(process.env.ORCHESTRATIONS ?? 200);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 20);
 const IDLE_WARMUP_S = Number(process.env.IDLE_WARMUP_S ?? 60);
 const IDLE_MEASURE_S = Number(process.env.IDLE_MEASURE_S ?? 60);
+const HELD_MEASURE_S = Number(process.env.HELD_MEASURE_S ?? 60);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
@@ -59,7 +62,15 @@ async function main() {
   const idle = { perMinute: (transactions.total * 60) / IDLE_MEASURE_S, byOperation: transactions.snapshot() };
 
   await worker.stop();
-  await hub.stop();
+
+  // Held: one work item locked and not completed, as while a long activity or orchestrator step runs. Polling goes
+  // on meanwhile (backing off again from the start message); what holding costs is the renewals (queue.update).
+  await hub.startOrchestration({ name: HELLO_CITIES, instanceId: 'held' });
+  await hub.nextWorkItem(new Set(['orchestrator']));
+  transactions.reset();
+  await sleep(HELD_MEASURE_S * 1000);
+  const held = { renewalsPerMinute: ((transactions.snapshot()['queue.update'] ?? 0) * 60) / HELD_MEASURE_S, byOperation: transactions.snapshot() };
+  await hub.stop(); // gives the held work item back
   await azurite.stop();
   console.log(
     JSON.stringify(
@@ -75,6 +86,8 @@ async function main() {
         transactionsByOperation: busy.byOperation,
         idleTransactionsPerMinute: Number(idle.perMinute.toFixed(1)),
         idleByOperation: idle.byOperation,
+        heldMessageRenewalsPerMinute: Number(held.renewalsPerMinute.toFixed(1)),
+        heldByOperation: held.byOperation,
       },
       null,
       2,

@@ -19,10 +19,10 @@ const logger = {
 const backend = new AzureStorageBackend({
   connection: resolveStorageConnection({ AzureWebJobsStorage: connectionString }),
   hubName,
+  // Short leases so a restarted worker gets its queues back at once; the message visibility timeouts are the
+  // defaults, so the crash tests measure how long a dead worker's messages stay hidden.
   leaseIntervalMs: 2000,
   leaseRenewIntervalMs: 250,
-  controlQueueVisibilityTimeoutMs: 10_000,
-  workItemQueueVisibilityTimeoutMs: 10_000,
   maxQueuePollingIntervalMs: 250,
   logger,
 });

@@ -39,7 +39,9 @@ import { InstanceStateCache, type InstanceState } from './instance-state-cache';
 import { InstanceRowConflictError, InstanceStore, type StoredInstance } from './instance-store';
 import { LargePayloadStore } from './large-payload-store';
 import { admitMessage, deferDelayMs } from './message-admission';
+import { dueTimeOf } from './message-due-time';
 import { TablePartitionManager, defaultWorkerId, type PartitionListener } from './partition-manager';
+import type { ScreenVerdict } from './queue-poller';
 import { StorageClients } from './storage-clients';
 import type { StorageConnection } from './storage-connection';
 import { StorageUnavailableError } from './storage-errors';
@@ -63,6 +65,12 @@ export interface AzureStorageBackendOptions extends Partial<AzureStorageTuning> 
 
 /** How long lockNextInstance / lockNextActivity wait for work when no signal ends the wait first. */
 const MAX_LOCK_WAIT_MS = 30_000;
+
+/**
+ * A message that arrives at most this long before it is due waits in memory (it is still leased); one due later
+ * goes back to the queue. Whole-second visibility makes messages arrive up to 1 s early; the rest is clock skew.
+ */
+const MAX_HOLD_MS = 5_000;
 
 /** How long a purge by this process is remembered for dropping messages sent to the purged instance. */
 const PURGE_MEMORY_MS = 10 * 60_000;
@@ -187,7 +195,7 @@ export class AzureStorageBackend implements Backend {
   }
 
   private createWorker(): WorkerParts {
-    const keeper = new VisibilityKeeper(this.tuning.controlQueueVisibilityTimeoutMs, this.logger);
+    const keeper = new VisibilityKeeper(this.logger);
     const screen = (message: ReceivedMessage) => this.screen(message);
     const dispatcher = new ControlQueueDispatcher(this.controlQueues, keeper, screen, {
       batchSize: this.tuning.controlQueueBatchSize,
@@ -204,9 +212,15 @@ export class AzureStorageBackend implements Backend {
     });
     const inPartition = (partition: number) => (instanceId: string) => this.partitionOf(instanceId) === partition;
     const listener: PartitionListener = {
-      acquired: (partition) => {
+      acquired: (partition, expiredOwner) => {
         this.cache.deleteWhere(inPartition(partition));
         dispatcher.startPartition(partition);
+        if (expiredOwner) {
+          // The owner may have died holding messages; they are visible again within one visibility timeout of its
+          // death, which was before now. Look then, not only when idle polling comes round (issue 12).
+          dispatcher.wakeAfter(partition, this.tuning.controlQueueVisibilityTimeoutMs);
+          activityReader.wakeAfter(this.tuning.workItemQueueVisibilityTimeoutMs);
+        }
       },
       drain: (partition) => dispatcher.drainPartition(partition),
       released: (partition) => {
@@ -304,6 +318,8 @@ export class AzureStorageBackend implements Backend {
         if (item) return item;
       } catch (error) {
         await this.handBack(batch.token, batch.messages, 0);
+        // Rolling a half-written checkpoint forward lost to another writer: the row moved on, load it afresh.
+        if (error instanceof InstanceRowConflictError) continue;
         throw error;
       }
     }
@@ -396,12 +412,13 @@ export class AzureStorageBackend implements Backend {
     return partitionIndexOf(instanceId, this.resources.partitionCount);
   }
 
-  /** Sends a message to its instance's control queue (A3); `sender` marks messages from orchestrations. */
+  /**
+   * Sends a message to its instance's control queue (A3); `sender` marks messages from orchestrations. If this
+   * worker reads that queue, the queue wakes its reader when the message becomes visible (queue-poller.ts).
+   */
   private async send(message: OutboundMessage, sender?: { instanceId: string; executionId: string }): Promise<SentMessage> {
     const partition = this.partitionOf(message.instanceId);
-    const sent = await this.controlQueues[partition].send(taskMessage(message), message.visibleAt, this.clock.now(), sender);
-    this.worker?.dispatcher.nudge(partition);
-    return sent;
+    return this.controlQueues[partition].send(taskMessage(message), message.visibleAt, this.clock.now(), sender);
   }
 
   /** Loads the instance's state, sorts out messages that cannot be processed yet, and registers the work item. */
@@ -465,7 +482,6 @@ export class AzureStorageBackend implements Backend {
       ...commit.messages.map((message) => this.send(message, sender)),
       ...commit.activities.map((task) => this.workItemQueue.send(taskMessage(task), undefined, this.clock.now(), sender)),
     ]);
-    if (commit.activities.length > 0) this.worker?.activityReader.nudge();
     await this.checkpoints.write(
       item.instanceId,
       held.state,
@@ -475,25 +491,26 @@ export class AzureStorageBackend implements Backend {
   }
 
   /**
-   * Screens a received message: parks what cannot be read or kept failing, and re-sends a message whose long
-   * delay is not over yet (A11). Returns whether the message goes on to a work item.
+   * Screens a received message: parks what cannot be read or kept failing, holds a message that arrived a moment
+   * before it is due (queue visibility is whole seconds), and re-sends one whose long delay is not over (A11).
    */
-  private async screen(message: ReceivedMessage): Promise<boolean> {
+  private async screen(message: ReceivedMessage): Promise<ScreenVerdict> {
     if (!message.data) {
       await this.park(message, `it cannot be read (${message.error?.message ?? 'unknown format'})`);
-      return false;
+      return 'drop';
     }
-    const due = message.data.dueTime ? Date.parse(message.data.dueTime) : undefined;
-    if (due !== undefined && due > this.clock.now()) {
+    const due = message.data.dueTime ? Date.parse(message.data.dueTime) : dueTimeOf(message.data.message);
+    const early = due === undefined ? 0 : due - this.clock.now();
+    if (early > MAX_HOLD_MS) {
       await message.queue.send(message.data.message, due, this.clock.now(), message.data.sender);
       await message.queue.delete(message);
-      return false;
+      return 'drop';
     }
     if (message.dequeueCount > this.tuning.maxDequeueCount) {
       await this.park(message, `it was received ${message.dequeueCount} times without being processed (maxDequeueCount ${this.tuning.maxDequeueCount})`);
-      return false;
+      return 'drop';
     }
-    return true;
+    return early > 0 ? { holdMs: early } : 'deliver';
   }
 
   /** Moves a message, byte for byte, to `{hub}-poison`, and says so naming the instance (issue: poison messages). */

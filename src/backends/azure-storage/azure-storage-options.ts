@@ -10,6 +10,10 @@ export interface AzureStorageTuning {
   controlQueueBatchSize: number;
   /** Control-queue polling pauses while this many messages wait in memory (DF default 256). */
   controlQueueBufferThreshold: number;
+  /**
+   * How long a received message stays invisible; renewed at half while its work runs (visibility-keeper.ts), so
+   * this is how long a dead worker's messages stay hidden. Not DT.AS's 5 min: a crash recovers in seconds.
+   */
   controlQueueVisibilityTimeoutMs: number;
   workItemQueueVisibilityTimeoutMs: number;
   /** Idle polling backs off up to this (A4.5). */
@@ -29,8 +33,9 @@ export const DEFAULT_TUNING: AzureStorageTuning = {
   partitionCount: 4,
   controlQueueBatchSize: 32,
   controlQueueBufferThreshold: 256,
-  controlQueueVisibilityTimeoutMs: 5 * 60_000,
-  workItemQueueVisibilityTimeoutMs: 5 * 60_000,
+  // One lease interval: a dead worker's messages are back by the time its partitions can be taken over.
+  controlQueueVisibilityTimeoutMs: 30_000,
+  workItemQueueVisibilityTimeoutMs: 30_000,
   maxQueuePollingIntervalMs: 30_000,
   maxDequeueCount: 10,
   leaseIntervalMs: 30_000,

@@ -4,8 +4,8 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../core';
-import { PollingBackoff, sleep, sleepUntilWoken } from './polling-backoff';
-import { describeStorageFailure } from './storage-errors';
+import { sleep, sleepUntilWoken } from './polling-backoff';
+import { QueuePoller, handBack, type MessageScreen } from './queue-poller';
 import type { ReceivedMessage, TaskHubQueue } from './task-hub-queue';
 import type { VisibilityKeeper } from './visibility-keeper';
 
@@ -20,12 +20,6 @@ export interface DispatcherOptions {
   drainTimeoutMs: number;
   logger: Logger;
 }
-
-/**
- * Looks at each received message before it is buffered: returns false when it dealt with the message itself
- * (parked a poison message, re-sent a timer that is not due yet).
- */
-export type MessageScreen = (message: ReceivedMessage) => Promise<boolean>;
 
 /** The messages of one instance, locked to one caller. */
 export interface LockedBatch {
@@ -45,18 +39,11 @@ interface Bucket {
   lock?: LockedBatch;
 }
 
-interface Reader {
-  backoff: PollingBackoff;
-  abort: AbortController;
-  loop: Promise<void>;
-  failing: boolean;
-}
-
 export class ControlQueueDispatcher {
   private readonly buckets = new Map<string, Bucket>();
   private readonly ready = new Set<string>();
   private readonly locks = new Map<string, Bucket>();
-  private readonly readers = new Map<number, Reader>();
+  private readonly readers = new Map<number, QueuePoller>();
   /** Partitions this worker owns: being read, or draining (no new batches, locks still valid). */
   private readonly owned = new Set<number>();
   private readonly waiters = new Set<() => void>();
@@ -73,14 +60,21 @@ export class ControlQueueDispatcher {
   startPartition(partition: number): void {
     if (this.readers.has(partition) || this.stopped) return;
     this.owned.add(partition);
-    const reader: Reader = {
-      backoff: new PollingBackoff(this.options.maxPollingIntervalMs),
-      abort: new AbortController(),
-      loop: Promise.resolve(),
-      failing: false,
-    };
+    const reader = new QueuePoller(this.queues[partition], this.keeper, this.screen, {
+      visibilityTimeoutMs: this.options.visibilityTimeoutMs,
+      maxPollingIntervalMs: this.options.maxPollingIntervalMs,
+      logger: this.options.logger,
+      // A4.5: polling pauses while the buffer is full.
+      capacity: () => (this.bufferedCount() >= this.options.bufferThreshold ? 0 : this.options.batchSize),
+      deliver: (messages) => messages.forEach((message) => this.add(partition, message)),
+    });
     this.readers.set(partition, reader);
-    reader.loop = this.read(partition, reader);
+    reader.start();
+  }
+
+  /** Polls the partition's queue once `delayMs` have passed. */
+  wakeAfter(partition: number, delayMs: number): void {
+    this.readers.get(partition)?.wakeAfter(delayMs);
   }
 
   /** Stops reading, hands back what is not locked, and waits (bounded) for locked instances to finish. */
@@ -101,11 +95,6 @@ export class ControlQueueDispatcher {
       this.locks.delete(token);
       this.buckets.delete(bucket.instanceId);
     }
-  }
-
-  /** There is a new message on this partition's queue (sent by this process): poll now. */
-  nudge(partition: number): void {
-    this.readers.get(partition)?.backoff.nudge();
   }
 
   /** The next instance with messages, locked; undefined after `maxWaitMs`, on abort or on stop. */
@@ -174,54 +163,6 @@ export class ControlQueueDispatcher {
     await Promise.all([...this.owned].map((p) => this.releasePartition(p)));
   }
 
-  private async read(partition: number, reader: Reader): Promise<void> {
-    const queue = this.queues[partition];
-    const signal = reader.abort.signal;
-    while (!signal.aborted) {
-      if (this.bufferedCount() >= this.options.bufferThreshold) {
-        await sleep(100, signal);
-        continue;
-      }
-      let received: ReceivedMessage[];
-      try {
-        received = await queue.receive(this.options.batchSize, this.options.visibilityTimeoutMs);
-        if (reader.failing) this.options.logger.info(`Reading ${queue.name} works again.`);
-        reader.failing = false;
-      } catch (error) {
-        // One line per outage, not one per poll.
-        if (!reader.failing) this.options.logger.error(`Cannot read ${queue.name}: ${describeStorageFailure(error)} Retrying with back-off.`);
-        reader.failing = true;
-        await reader.backoff.wait(signal);
-        continue;
-      }
-      if (received.length === 0) {
-        await reader.backoff.wait(signal);
-        continue;
-      }
-      reader.backoff.reset();
-      // A4.5: a batch is ordered by insertion time, then by the sender's sequence number.
-      received.sort((a, b) => a.insertedOn - b.insertedOn || (a.data?.sequenceNumber ?? 0) - (b.data?.sequenceNumber ?? 0));
-      this.keeper.hold(received);
-      const accepted = await Promise.all(received.map((m) => this.screenSafely(m)));
-      for (const [i, message] of received.entries()) {
-        if (!accepted[i]) this.keeper.drop([message]);
-        else if (signal.aborted) await this.handBack([message]);
-        else this.add(partition, message);
-      }
-      this.wakeWaiters();
-    }
-  }
-
-  /** A message whose screening failed (storage trouble) stays invisible and comes back when its lease runs out. */
-  private async screenSafely(message: ReceivedMessage): Promise<boolean> {
-    try {
-      return await this.screen(message);
-    } catch (error) {
-      this.options.logger.warn(`Could not screen message ${message.messageId} on ${message.queue.name}: ${describeStorageFailure(error)} It will be received again.`);
-      return false;
-    }
-  }
-
   private add(partition: number, message: ReceivedMessage): void {
     const instanceId = message.data!.message.instanceId;
     let bucket = this.buckets.get(instanceId);
@@ -251,6 +192,8 @@ export class ControlQueueDispatcher {
       bucket.pending = [];
       bucket.lock = batch;
       this.locks.set(batch.token, bucket);
+      // The buffer shrank: a reader paused at the threshold may poll again.
+      for (const reader of this.readers.values()) reader.roomChanged();
       return batch;
     }
     return undefined;
@@ -271,8 +214,7 @@ export class ControlQueueDispatcher {
     const reader = this.readers.get(partition);
     if (!reader) return;
     this.readers.delete(partition);
-    reader.abort.abort();
-    await reader.loop;
+    await reader.stop();
   }
 
   /** Makes buffered, unlocked messages of the partition visible again, for whoever owns it next. */
@@ -283,12 +225,6 @@ export class ControlQueueDispatcher {
       messages.push(...bucket.pending, ...bucket.kept);
       this.buckets.delete(bucket.instanceId);
     }
-    await this.handBack(messages);
-  }
-
-  private async handBack(messages: ReceivedMessage[]): Promise<void> {
-    await this.keeper.settle(messages);
-    this.keeper.drop(messages);
-    await Promise.all(messages.map((m) => m.queue.setVisibility(m, 0).catch(() => false)));
+    await handBack(this.keeper, messages);
   }
 }

@@ -11,8 +11,11 @@ import type { TableRow } from './history-table-rows';
 import { sleep } from './polling-backoff';
 
 export interface PartitionListener {
-  /** This worker now owns the partition: start reading its control queue. */
-  acquired(partition: number): void;
+  /**
+   * This worker now owns the partition: start reading its control queue. `expiredOwner` names the worker whose
+   * lease ran out (it stopped renewing, so it may have died holding messages), when that is how it was taken.
+   */
+  acquired(partition: number, expiredOwner?: string): void;
   /** Stop taking new work from the partition and resolve once its work in flight is done. */
   drain(partition: number): Promise<void>;
   /** Ownership ended (released after a drain, or lost because the lease expired and another worker took it). */
@@ -177,7 +180,7 @@ export class TablePartitionManager {
         ExpiresAt: new Date(now + this.options.leaseIntervalMs),
         IsDraining: false,
       });
-      if (claimed) this.take(partition, 'owned');
+      if (claimed) this.take(partition, 'owned', expired && row.CurrentOwner ? row.CurrentOwner : undefined);
     } else if (row.IsDraining && !row.NextOwner) {
       // The owner is shutting down: queue up as the next owner.
       await this.write(partition, row, { ...leaseColumns(row), NextOwner: this.workerId });
@@ -265,11 +268,12 @@ export class TablePartitionManager {
     }
   }
 
-  private take(partition: number, state: Ownership): void {
+  private take(partition: number, state: Ownership, expiredOwner?: string): void {
     this.owned.set(partition, state);
     this.drained.delete(partition);
-    this.options.logger.info(`Worker ${this.workerId} acquired ${this.queueNames[partition]}.`);
-    this.listener.acquired(partition);
+    const from = expiredOwner ? ` from ${expiredOwner}, whose lease expired` : '';
+    this.options.logger.info(`Worker ${this.workerId} acquired ${this.queueNames[partition]}${from}.`);
+    this.listener.acquired(partition, expiredOwner);
   }
 
   private release(partition: number, reason: string): void {

@@ -24,6 +24,8 @@ export interface ReceivedMessage {
   text: string;
   /** When we last set its visibility (epoch ms, wall clock). */
   leasedAt: number;
+  /** How long each lease (the receive, then every renewal) keeps it invisible. */
+  visibilityTimeoutMs: number;
   /** Undefined when the message could not be decoded; `error` says why. */
   data?: DecodedMessageData & { message: TaskMessage };
   error?: Error;
@@ -39,6 +41,12 @@ export interface SentMessage {
 let sequenceNumber = 0;
 
 export class TaskHubQueue {
+  /**
+   * Told whenever this process sends or hands back a message, with the delay until it becomes visible: the reader
+   * of this queue in this process (if any) wakes up then instead of waiting for its next poll.
+   */
+  onVisible?: (delayMs: number) => void;
+
   constructor(
     readonly name: string,
     private readonly client: QueueClient,
@@ -76,8 +84,11 @@ export class TaskHubQueue {
 
   /** Sends a body as it is (re-sending a chunked timer, parking a poison message). */
   async sendText(text: string, delayMs = 0): Promise<SentMessage> {
-    // A4.3: infinite TTL; visibility is whole seconds, rounded up so nothing arrives early.
-    const response = await this.client.sendMessage(text, { messageTimeToLive: -1, visibilityTimeout: Math.ceil(delayMs / 1000) });
+    // A4.3: infinite TTL. Visibility is whole seconds, rounded down so a timer is never late for it; a reader holds
+    // a message that arrives before it is due until then (message-due-time.ts), so nothing is processed early.
+    const seconds = Math.floor(Math.max(0, delayMs) / 1000);
+    const response = await this.client.sendMessage(text, { messageTimeToLive: -1, visibilityTimeout: seconds });
+    this.onVisible?.(seconds * 1000);
     return { queue: this, messageId: response.messageId, popReceipt: response.popReceipt };
   }
 
@@ -93,10 +104,8 @@ export class TaskHubQueue {
   }
 
   async receive(count: number, visibilityTimeoutMs: number): Promise<ReceivedMessage[]> {
-    const response = await this.client.receiveMessages({
-      numberOfMessages: Math.max(1, Math.min(32, count)),
-      visibilityTimeout: Math.max(1, Math.ceil(visibilityTimeoutMs / 1000)),
-    });
+    const seconds = Math.max(1, Math.ceil(visibilityTimeoutMs / 1000));
+    const response = await this.client.receiveMessages({ numberOfMessages: Math.max(1, Math.min(32, count)), visibilityTimeout: seconds });
     const leasedAt = Date.now();
     return Promise.all(
       response.receivedMessageItems.map(async (item): Promise<ReceivedMessage> => {
@@ -108,6 +117,7 @@ export class TaskHubQueue {
           insertedOn: item.insertedOn.getTime(),
           text: item.messageText,
           leasedAt,
+          visibilityTimeoutMs: seconds * 1000,
         };
         try {
           received.data = await this.decode(item.messageText);
@@ -130,9 +140,20 @@ export class TaskHubQueue {
     }
   }
 
-  /** Makes the message visible again after `delayMs` (abandon), or keeps it hidden that long (renewal). */
+  /** Hands a received message back: visible again after `delayMs` (0: at once). False if it was no longer ours. */
   async setVisibility(message: ReceivedMessage, delayMs: number): Promise<boolean> {
     const seconds = Math.min(Math.ceil(Math.max(0, delayMs) / 1000), MAX_VISIBILITY_SECONDS);
+    const kept = await this.updateVisibility(message, seconds);
+    if (kept) this.onVisible?.(seconds * 1000);
+    return kept;
+  }
+
+  /** Extends the lease of a message still in work by its visibility timeout. False if it was no longer ours. */
+  renew(message: ReceivedMessage): Promise<boolean> {
+    return this.updateVisibility(message, Math.ceil(message.visibilityTimeoutMs / 1000));
+  }
+
+  private async updateVisibility(message: ReceivedMessage, seconds: number): Promise<boolean> {
     try {
       const response = await this.client.updateMessage(message.messageId, message.popReceipt, undefined, seconds);
       if (response.popReceipt) message.popReceipt = response.popReceipt;

@@ -1,10 +1,14 @@
-// Received queue messages stay invisible only for the visibility timeout (5 min, specs/backends.md A4.3). Work
-// that takes longer must keep extending it, or another worker receives the same message. The keeper extends
-// every message this process still holds once half of its timeout has passed.
+// A received queue message stays invisible only for its visibility timeout; work that takes longer must keep
+// extending it, or another worker receives the same message. The keeper extends every message this process still
+// holds once half of its timeout has passed. So the timeout can be short — it is how long the messages of a worker
+// that died stay hidden before another worker (or the restarted one) gets them — without cutting work short.
 
 import type { Logger } from '../../core';
 import { describeStorageFailure } from './storage-errors';
 import type { ReceivedMessage } from './task-hub-queue';
+
+/** How often held messages are looked at; a renewal is due at half the timeout, so this bounds how late it can be. */
+const TICK_MS = 1000;
 
 interface Held {
   /** An extension in progress; awaited before the message is deleted or released. */
@@ -17,13 +21,10 @@ export class VisibilityKeeper {
   private readonly held = new Map<ReceivedMessage, Held>();
   private timer?: NodeJS.Timeout;
 
-  constructor(
-    private readonly visibilityTimeoutMs: number,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly logger: Logger) {}
 
   start(): void {
-    this.timer = setInterval(() => this.tick(), Math.max(250, this.visibilityTimeoutMs / 4));
+    this.timer = setInterval(() => this.tick(), TICK_MS);
     this.timer.unref();
   }
 
@@ -54,11 +55,11 @@ export class VisibilityKeeper {
   }
 
   private tick(): void {
-    const due = Date.now() - this.visibilityTimeoutMs / 2;
+    const now = Date.now();
     for (const [message, entry] of this.held) {
-      if (entry.frozen || entry.renewal || message.leasedAt > due) continue;
+      if (entry.frozen || entry.renewal || now - message.leasedAt < message.visibilityTimeoutMs / 2) continue;
       entry.renewal = message.queue
-        .setVisibility(message, this.visibilityTimeoutMs)
+        .renew(message)
         .then(
           (kept) => {
             if (!kept) this.logger.warn(`Message ${message.messageId} on ${message.queue.name} was received by another worker before its lease could be extended.`);

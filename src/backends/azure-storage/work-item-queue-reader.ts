@@ -1,13 +1,12 @@
 // Reads `{hub}-workitems` (activity invocations, specs/backends.md A8.6) on demand: it receives only as many
 // messages as callers are waiting for, so activities spread over all workers instead of piling up in one
-// worker's buffer, and polls with back-off while the queue is empty.
+// worker's buffer.
 
 import type { Logger } from '../../core';
-import { PollingBackoff, sleepUntilWoken } from './polling-backoff';
-import { describeStorageFailure } from './storage-errors';
+import { sleepUntilWoken } from './polling-backoff';
+import { QueuePoller, handBack, type MessageScreen } from './queue-poller';
 import type { ReceivedMessage, TaskHubQueue } from './task-hub-queue';
 import type { VisibilityKeeper } from './visibility-keeper';
-import type { MessageScreen } from './control-queue-dispatcher';
 
 export interface WorkItemReaderOptions {
   visibilityTimeoutMs: number;
@@ -17,38 +16,47 @@ export interface WorkItemReaderOptions {
 
 export class WorkItemQueueReader {
   private readonly buffer: ReceivedMessage[] = [];
-  private readonly backoff: PollingBackoff;
-  private readonly abort = new AbortController();
+  private readonly poller: QueuePoller;
   private readonly waiters = new Set<() => void>();
   private waiting = 0;
-  private loop?: Promise<void>;
-  private demand?: () => void;
-  private failing = false;
+  private stopped = false;
 
   constructor(
-    private readonly queue: TaskHubQueue,
+    queue: TaskHubQueue,
     private readonly keeper: VisibilityKeeper,
-    private readonly screen: MessageScreen,
-    private readonly options: WorkItemReaderOptions,
+    screen: MessageScreen,
+    options: WorkItemReaderOptions,
   ) {
-    this.backoff = new PollingBackoff(options.maxPollingIntervalMs);
+    this.poller = new QueuePoller(queue, keeper, screen, {
+      ...options,
+      capacity: () => this.waiting - this.buffer.length,
+      deliver: (messages) => {
+        this.buffer.push(...messages);
+        this.wakeWaiters();
+      },
+    });
   }
 
   start(): void {
-    this.loop ??= this.read();
+    this.poller.start();
+  }
+
+  /** Polls once `delayMs` have passed. */
+  wakeAfter(delayMs: number): void {
+    this.poller.wakeAfter(delayMs);
   }
 
   /** The next activity message, leased to the caller; undefined after `maxWaitMs`, on abort or on stop. */
   async next(signal: AbortSignal | undefined, maxWaitMs: number): Promise<ReceivedMessage | undefined> {
     const deadline = Date.now() + maxWaitMs;
     this.waiting++;
-    this.demand?.();
+    this.poller.roomChanged();
     try {
       for (;;) {
         const message = this.buffer.shift();
         if (message) return message;
         const remaining = deadline - Date.now();
-        if (this.abort.signal.aborted || signal?.aborted || remaining <= 0) return undefined;
+        if (this.stopped || signal?.aborted || remaining <= 0) return undefined;
         await sleepUntilWoken(this.waiters, remaining, signal);
       }
     } finally {
@@ -56,64 +64,16 @@ export class WorkItemQueueReader {
     }
   }
 
-  /** This process just enqueued an activity: poll now. */
-  nudge(): void {
-    this.backoff.nudge();
-  }
-
   async stop(): Promise<void> {
-    this.abort.abort();
-    this.demand?.();
-    this.backoff.nudge();
-    for (const wake of this.waiters) wake();
-    await this.loop;
-    const unclaimed = this.buffer.splice(0);
-    await this.keeper.settle(unclaimed);
-    this.keeper.drop(unclaimed);
-    await Promise.all(unclaimed.map((m) => this.queue.setVisibility(m, 0).catch(() => false)));
+    this.stopped = true;
+    this.wakeWaiters();
+    await this.poller.stop();
+    await handBack(this.keeper, this.buffer.splice(0));
   }
 
-  private async read(): Promise<void> {
-    const signal = this.abort.signal;
-    while (!signal.aborted) {
-      const wanted = this.waiting - this.buffer.length;
-      if (wanted <= 0) {
-        await new Promise<void>((resolve) => (this.demand = resolve));
-        this.demand = undefined;
-        continue;
-      }
-      let received: ReceivedMessage[];
-      try {
-        received = await this.queue.receive(wanted, this.options.visibilityTimeoutMs);
-        if (this.failing) this.options.logger.info(`Reading ${this.queue.name} works again.`);
-        this.failing = false;
-      } catch (error) {
-        if (!this.failing) this.options.logger.error(`Cannot read ${this.queue.name}: ${describeStorageFailure(error)} Retrying with back-off.`);
-        this.failing = true;
-        await this.backoff.wait(signal);
-        continue;
-      }
-      if (received.length === 0) {
-        await this.backoff.wait(signal);
-        continue;
-      }
-      this.backoff.reset();
-      this.keeper.hold(received);
-      // A message whose screening failed (storage trouble) stays invisible and comes back when its lease runs out.
-      const accepted = await Promise.all(
-        received.map((m) =>
-          this.screen(m).catch((error: unknown) => {
-            this.options.logger.warn(`Could not screen message ${m.messageId} on ${this.queue.name}: ${describeStorageFailure(error)}`);
-            return false;
-          }),
-        ),
-      );
-      for (const [i, message] of received.entries()) {
-        if (accepted[i]) this.buffer.push(message);
-        else this.keeper.drop([message]);
-      }
-      for (const wake of [...this.waiters]) wake();
-      this.waiters.clear();
-    }
+  private wakeWaiters(): void {
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const wake of waiters) wake();
   }
 }

@@ -42,6 +42,7 @@ export interface InstanceStatus {
     input: unknown;
     output: any;
     customStatus: any;
+    lastUpdatedTime: string;
     historyEvents?: { EventType: string; FunctionName?: string }[];
 }
 

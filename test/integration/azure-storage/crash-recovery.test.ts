@@ -2,6 +2,9 @@
 // functions host: each worker is a real process running the local task hub over the Azure Storage backend, with the
 // scripted worker answering HelloCities5. Every orchestration must complete with the right output, none lost or
 // stuck, every activity run at least once; activities that ran more than once are counted and printed.
+// Every orchestration moves on within 60 s of the restart (or of the kill, when another worker takes over): the dead
+// worker's messages must not stay hidden for DT.AS's 5-minute visibility timeout (issue 12: crash recovery in
+// seconds). The recovery time is printed.
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +18,8 @@ import { waitFor } from '../../support/wait-for';
 
 // Enough for a kill to land mid-run with work both done and pending; each costs ~11 work items through the task hub.
 const ORCHESTRATIONS = 60;
+/** The issue's bound on crash recovery, from the restart (or the kill, when a live worker takes over). */
+const RECOVERY_BOUND_MS = 60_000;
 
 let azurite: TestAzurite;
 beforeAll(async () => {
@@ -62,6 +67,28 @@ async function scenario(name: string, run: (client: AzureStorageBackend, hubName
   const ids = [...Array(ORCHESTRATIONS)].map((_, i) => `hello-${i}`);
   for (const id of ids) await hub.startOrchestration({ name: HELLO_CITIES, instanceId: id });
   await run(client, hubName, activityLog);
+  const recoveryFrom = Date.now();
+
+  // Resumed: every instance has moved on since the crash was over (or had already completed). An instance whose
+  // messages the dead worker had received cannot move before those messages are visible again.
+  let stalled: string[] = [];
+  let firstStalled = '';
+  await waitFor(
+    `every unfinished orchestration to move on within ${RECOVERY_BOUND_MS / 1000} s`,
+    async () => {
+      const { instances } = await client.queryInstances({});
+      stalled = instances.filter((i) => i.status !== 'Completed' && Date.parse(i.lastUpdatedAt) <= recoveryFrom).map((i) => i.instanceId);
+      if (stalled.length > 0) {
+        const history = await client.getHistory(stalled[0]);
+        firstStalled = `${stalled[0]}: ${history.map((e) => `${e.type}@${e.timestamp}`).join(' ')}`;
+      }
+      return stalled.length === 0;
+    },
+    RECOVERY_BOUND_MS,
+    250,
+    () => `${stalled.length} have not moved on since ${new Date(recoveryFrom).toISOString()}, e.g. ${stalled.slice(0, 5).join(', ')}; history of ${firstStalled}`,
+  );
+  const recoverySeconds = ((Date.now() - recoveryFrom) / 1000).toFixed(1);
 
   let unfinished: string[] = [];
   const completed = await waitFor(
@@ -82,31 +109,38 @@ async function scenario(name: string, run: (client: AzureStorageBackend, hubName
   const distinct = new Set(runs);
   expect(distinct.size).toBe(ORCHESTRATIONS * CITIES.length);
   const ranTwice = [...distinct].filter((run) => runs.indexOf(run) !== runs.lastIndexOf(run)).length;
-  console.log(`${name}: ${ORCHESTRATIONS} orchestrations completed; ${runs.length} activity runs for ${distinct.size} activities, ${ranTwice} ran more than once.`);
+  console.log(
+    `${name}: every orchestration moved on ${recoverySeconds} s after the crash was over, all ${ORCHESTRATIONS} completed; ` +
+      `${runs.length} activity runs for ${distinct.size} activities, ${ranTwice} ran more than once.`,
+  );
 }
 
-/** Waits until some orchestrations are done and others still run, so the kill lands in the middle. */
+/**
+ * Waits until half the orchestrations are done and the others still run, so the kill lands in the middle. (Not
+ * earlier: what is left is a backlog every instance queues behind, and on a busy machine that would be measured
+ * as recovery time.)
+ */
 async function midway(client: AzureStorageBackend): Promise<void> {
-  await waitFor('a quarter of the orchestrations to complete', async () => {
+  await waitFor('half the orchestrations to complete', async () => {
     const { instances } = await client.queryInstances({ statuses: ['Completed'] });
-    return instances.length >= ORCHESTRATIONS / 4;
-  }, 120_000, 500);
+    return instances.length >= ORCHESTRATIONS / 2;
+  }, 180_000, 500);
 }
 
-test('a worker killed mid-run and started again completes every orchestration', async () => {
+test('a worker killed mid-run and started again resumes every orchestration within 60 s and completes it', async () => {
   await scenario('kill -9 and restart', async (client, hubName, activityLog) => {
     const first = await startWorker(hubName, activityLog);
     await midway(client);
     await kill(first);
     await startWorker(hubName, activityLog);
   });
-}, 240_000);
+}, 420_000);
 
-test('of two workers, one killed and not restarted: the other takes over and completes everything', async () => {
+test('of two workers, one killed and not restarted: the other takes over within 60 s and completes everything', async () => {
   await scenario('two workers, one killed', async (client, hubName, activityLog) => {
     const doomed = await startWorker(hubName, activityLog);
     await startWorker(hubName, activityLog);
     await midway(client);
     await kill(doomed);
   });
-}, 240_000);
+}, 420_000);
