@@ -457,6 +457,8 @@ export function describeTaskHubConformance(name: string, setup: () => Promise<Ta
           return { state: String(value + Number(input ?? '1')) };
         case 'get':
           return { state, result: String(value) };
+        case 'delete':
+          return { state: undefined };
         case 'fail':
           throw new Error('counter says no');
         default:
@@ -587,6 +589,42 @@ export function describeTaskHubConformance(name: string, setup: () => Promise<Ta
       await hub.terminate(id, 'stop');
       await waitFor(async () => (await hub.getEntity('@counter@z'))?.state === '4', 'the waiting signal to run after the release');
       expect((await hub.getEntity('@counter@z'))?.lockedBy).toBeUndefined();
+    });
+
+    it('cleans entity storage: removes empty entities and releases locks whose holder has finished', async () => {
+      /** Takes the locks and keeps them (a terminate before the grant leaves the ones already taken orphaned). */
+      const holdLocks = (lockSet: string[]) => ({ instanceId, history }: EpisodeView): OrchestratorAction[] =>
+        scheduled(history, 0)
+          ? []
+          : [{ type: 'sendEntityMessage', id: 0, message: { type: 'entityLockRequested', criticalSectionId: `${instanceId}-cs`, lockSet, position: 0, parentInstanceId: instanceId } }];
+      startWorker({ orchestrators: { HoldB: holdLocks(['@counter@b']), GrabAB: holdLocks(['@counter@a', '@counter@b']) }, entities: { counter } });
+
+      // An entity whose state was deleted is empty; one with state is not.
+      await hub.signalEntity('@counter@gone', 'add');
+      await waitFor(async () => (await hub.getEntity('@counter@gone'))?.state === '1', 'the entity to exist');
+      await hub.signalEntity('@counter@gone', 'delete');
+      await waitFor(async () => (await hub.getEntity('@counter@gone')) === undefined, 'the entity to be deleted');
+      await hub.signalEntity('@counter@a', 'add');
+      await waitFor(async () => (await hub.getEntity('@counter@a'))?.state === '1', 'the entity a');
+
+      // HoldB keeps b; GrabAB takes a, waits for b behind HoldB, and is terminated before its grant: a is orphaned.
+      const holder = await hub.startOrchestration({ name: 'HoldB' });
+      await waitFor(async () => (await historyOf(holder)).some((e) => e.type === 'entityLockGranted'), 'the lock on b');
+      const grabber = await hub.startOrchestration({ name: 'GrabAB' });
+      await waitFor(async () => (await hub.getEntity('@counter@a'))?.lockedBy === grabber, 'the lock on a');
+      await hub.terminate(grabber, 'gave up');
+      expect((await hub.waitForCompletion(grabber))?.status).toBe('Terminated');
+      await hub.signalEntity('@counter@a', 'add', '10');
+      await waitFor(async () => (await hub.getEntity('@counter@a'))?.backlogQueueSize === 1, 'the signal to queue behind the orphaned lock');
+      expect(await hub.getEntity('@counter@a')).toMatchObject({ state: '1', lockedBy: grabber });
+
+      // b is stateless but locked by a running orchestration: neither removed nor released.
+      expect(await hub.cleanEntityStorage({ removeEmptyEntities: false, releaseOrphanedLocks: true })).toEqual({ emptyEntitiesRemoved: 0, orphanedLocksReleased: 1 });
+      await waitFor(async () => (await hub.getEntity('@counter@a'))?.state === '11', 'the queued signal after the release');
+      expect(await hub.getEntity('@counter@a')).toMatchObject({ lockedBy: undefined, backlogQueueSize: 0 });
+      expect(await hub.cleanEntityStorage({ removeEmptyEntities: true, releaseOrphanedLocks: false })).toEqual({ emptyEntitiesRemoved: 1, orphanedLocksReleased: 0 });
+      expect(await hub.cleanEntityStorage({ removeEmptyEntities: true, releaseOrphanedLocks: true })).toEqual({ emptyEntitiesRemoved: 0, orphanedLocksReleased: 0 });
+      expect((await hub.getOrchestration(holder))?.status).toBe('Running');
     });
 
     it('answers a failing call with entityOperationFailed', async () => {

@@ -46,6 +46,8 @@ import {
 } from '../../scheduler-protocol';
 import { InstanceExistsError, InstanceNotFoundError, InvalidInstanceStateError, NotSupportedError } from '../errors';
 import type {
+  CleanEntityStorageRequest,
+  CleanEntityStorageResult,
   EntityQuery,
   EntityState,
   OrchestrationQuery,
@@ -321,6 +323,19 @@ export class GrpcTaskHub implements TaskHub {
     const response = await this.call<pb.QueryEntitiesResponse>((metadata, done) => this.client.queryEntities(new pb.QueryEntitiesRequest().setQuery(entityQuery), metadata, done));
     return {
       items: response.getEntitiesList().map((entity) => fromProtoEntityMetadata(entity)),
+      continuationToken: response.getContinuationtoken()?.getValue() || undefined,
+    };
+  }
+
+  async cleanEntityStorage(request: CleanEntityStorageRequest): Promise<CleanEntityStorageResult> {
+    const message = new pb.CleanEntityStorageRequest()
+      .setRemoveemptyentities(request.removeEmptyEntities)
+      .setReleaseorphanedlocks(request.releaseOrphanedLocks)
+      .setContinuationtoken(toStringValue(request.continuationToken));
+    const response = await this.call<pb.CleanEntityStorageResponse>((metadata, done) => this.client.cleanEntityStorage(message, metadata, done));
+    return {
+      emptyEntitiesRemoved: response.getEmptyentitiesremoved(),
+      orphanedLocksReleased: response.getOrphanedlocksreleased(),
       continuationToken: response.getContinuationtoken()?.getValue() || undefined,
     };
   }
