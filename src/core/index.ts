@@ -14,7 +14,7 @@ export * from './work-items';
 export * from './logger';
 export * from './engine-context';
 export * from './custom-status';
-export { clientVisibleHistory, executionStartedEvent, requestKey, responseKey } from './execution-history';
+export { clientVisibleHistory, executionStartedEvent, requestKey, responseKey, unlockMessage } from './execution-history';
 export { processInbox, orchestratorWorkItem, entityWorkItem } from './inbox-processing';
 export type { InboxBatch, InboxEntry, InboxDecision, OrchestrationEpisode, EntityBatch, EntityOperationEvent } from './inbox-decision';
 export { applyOrchestratorResult } from './apply-actions';

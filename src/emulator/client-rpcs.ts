@@ -203,12 +203,16 @@ export async function queryEntities(hub: TaskHub, request: pb.QueryEntitiesReque
     .setContinuationtoken(toStringValue(page.continuationToken));
 }
 
-/**
- * The engine keeps no empty entities visible and releases locks granted to finished orchestrations when they
- * arrive (core/orchestration-inbox.ts), so there is nothing left to clean: the counts are zero.
- */
-export async function cleanEntityStorage(): Promise<pb.CleanEntityStorageResponse> {
-  return new pb.CleanEntityStorageResponse().setEmptyentitiesremoved(0).setOrphanedlocksreleased(0);
+export async function cleanEntityStorage(hub: TaskHub, request: pb.CleanEntityStorageRequest): Promise<pb.CleanEntityStorageResponse> {
+  const result = await hub.cleanEntityStorage({
+    removeEmptyEntities: request.getRemoveemptyentities(),
+    releaseOrphanedLocks: request.getReleaseorphanedlocks(),
+    continuationToken: fromStringValue(request.getContinuationtoken()) || undefined,
+  });
+  return new pb.CleanEntityStorageResponse()
+    .setEmptyentitiesremoved(result.emptyEntitiesRemoved)
+    .setOrphanedlocksreleased(result.orphanedLocksReleased)
+    .setContinuationtoken(toStringValue(result.continuationToken));
 }
 
 // --- Request checks

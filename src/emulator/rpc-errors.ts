@@ -4,7 +4,7 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { errorMessage } from '../core';
 import { ProtocolError } from '../scheduler-protocol';
-import { InstanceExistsError, InstanceNotFoundError, InvalidInstanceStateError, NotSupportedError } from '../taskhub';
+import { InstanceExistsError, InstanceNotFoundError, InvalidInstanceStateError, NotSupportedError, OperationNotApplicableError } from '../taskhub';
 import { WorkItemNotHeldError } from '../taskhub/local';
 
 export class RpcError extends Error {
@@ -25,7 +25,7 @@ export function statusOf(error: unknown): status {
   if (error instanceof RpcError) return error.code;
   if (error instanceof InstanceExistsError) return status.ALREADY_EXISTS;
   if (error instanceof InstanceNotFoundError || error instanceof WorkItemNotHeldError) return status.NOT_FOUND;
-  if (error instanceof InvalidInstanceStateError) return status.FAILED_PRECONDITION;
+  if (error instanceof InvalidInstanceStateError || error instanceof OperationNotApplicableError) return status.FAILED_PRECONDITION;
   if (error instanceof ProtocolError || error instanceof RangeError) return status.INVALID_ARGUMENT;
   if (error instanceof NotSupportedError) return status.UNIMPLEMENTED;
   return status.INTERNAL;

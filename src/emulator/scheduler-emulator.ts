@@ -80,7 +80,7 @@ export class SchedulerEmulator {
       signalEntity: unary((hub, request: pb.SignalEntityRequest) => client.signalEntity(hub, request)),
       getEntity: unary((hub, request: pb.GetEntityRequest) => client.getEntity(hub, request)),
       queryEntities: unary((hub, request: pb.QueryEntitiesRequest) => client.queryEntities(hub, request)),
-      cleanEntityStorage: unary(() => client.cleanEntityStorage()),
+      cleanEntityStorage: unary((hub, request: pb.CleanEntityStorageRequest) => client.cleanEntityStorage(hub, request)),
       createTaskHub: unary(async () => new pb.CreateTaskHubResponse()),
       deleteTaskHub: unary(async () => {
         throw new RpcError(status.UNIMPLEMENTED, 'DeleteTaskHub is not supported by this emulator; purge the instances instead, or delete its storage.');

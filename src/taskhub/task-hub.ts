@@ -111,6 +111,23 @@ export interface Page<T> {
   continuationToken?: string;
 }
 
+/** What cleanEntityStorage does, as the Durable extension's CleanEntityStorageRequest (specs/backends.md B2). */
+export interface CleanEntityStorageRequest {
+  /** Removes entities with no state, no lock held and nothing queued. */
+  removeEmptyEntities: boolean;
+  /** Releases locks held by orchestrations that no longer exist or have finished, so queued requests run. */
+  releaseOrphanedLocks: boolean;
+  /** Continues where the previous call's page ended. */
+  continuationToken?: string;
+}
+
+export interface CleanEntityStorageResult {
+  emptyEntitiesRemoved: number;
+  orphanedLocksReleased: number;
+  /** Absent once every entity was looked at; otherwise pass it back for the next page. */
+  continuationToken?: string;
+}
+
 /** Only finished instances are purged; `statuses` defaults to, and is narrowed to, the terminal ones. */
 export type PurgeInstancesFilter = OrchestrationFilter;
 
@@ -140,6 +157,8 @@ export interface TaskHubClient {
   signalEntity(instanceId: string, operation: string, input?: string, options?: { scheduledTime?: string }): Promise<void>;
   getEntity(instanceId: string): Promise<EntityState | undefined>;
   queryEntities(query: EntityQuery): Promise<Page<EntityState>>;
+  /** Cleans one page of entities; call again with the returned continuation token until there is none. */
+  cleanEntityStorage(request: CleanEntityStorageRequest): Promise<CleanEntityStorageResult>;
 }
 
 export interface TaskHubWorkSource {

@@ -9,6 +9,8 @@ import {
   InstanceNotFoundError,
   InvalidInstanceStateError,
   OperationNotApplicableError,
+  type CleanEntityStorageRequest,
+  type CleanEntityStorageResult,
   type EntityQuery,
   type EntityState,
   type OrchestrationQuery,
@@ -182,6 +184,24 @@ export class ScriptedTaskHub implements TaskHubClient {
       .filter((e) => !query.instanceIdPrefix || e.instanceId.startsWith(query.instanceIdPrefix))
       .map((e) => (query.includeState ? e : { ...e, state: undefined }));
     return { items };
+  }
+
+  /** Removes stateless idle entities and clears locks whose holder is unknown or finished, as LocalTaskHub does. */
+  async cleanEntityStorage(request: CleanEntityStorageRequest): Promise<CleanEntityStorageResult> {
+    this.record('cleanEntityStorage', request);
+    const result = { emptyEntitiesRemoved: 0, orphanedLocksReleased: 0 };
+    for (const [id, entity] of this.entities) {
+      if (request.removeEmptyEntities && entity.state === undefined && !entity.lockedBy && entity.backlogQueueSize === 0) {
+        this.entities.delete(id);
+        result.emptyEntitiesRemoved++;
+      } else if (request.releaseOrphanedLocks && entity.lockedBy) {
+        const holder = this.instances.get(entity.lockedBy);
+        if (holder && !isTerminal(holder.status)) continue;
+        this.entities.set(id, { ...entity, lockedBy: undefined });
+        result.orphanedLocksReleased++;
+      }
+    }
+    return result;
   }
 
   private existing(instanceId: string): OrchestrationState {

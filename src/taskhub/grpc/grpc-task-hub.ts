@@ -26,6 +26,7 @@ import {
   type HistoryEvent,
   type Logger,
   type OrchestratorResult,
+  type RuntimeStatus,
   type WorkItem,
   type WorkItemKind,
 } from '../../core';
@@ -44,8 +45,10 @@ import {
   toTimestamp,
   Int32Value,
 } from '../../scheduler-protocol';
-import { InstanceExistsError, InstanceNotFoundError, InvalidInstanceStateError, NotSupportedError } from '../errors';
+import { InstanceExistsError, InstanceNotFoundError, InvalidInstanceStateError, NotSupportedError, OperationNotApplicableError } from '../errors';
 import type {
+  CleanEntityStorageRequest,
+  CleanEntityStorageResult,
   EntityQuery,
   EntityState,
   OrchestrationQuery,
@@ -210,13 +213,13 @@ export class GrpcTaskHub implements TaskHub {
   }
 
   async suspend(instanceId: string, reason?: string): Promise<void> {
-    await this.requireActive(instanceId, 'suspend');
+    await this.requireActive(instanceId, 'suspend', (status) => status !== 'Suspended');
     const request = new pb.SuspendRequest().setInstanceid(instanceId).setReason(toStringValue(reason));
     await this.call((metadata, done) => this.client.suspendInstance(request, metadata, done), instanceId, 'suspend');
   }
 
   async resume(instanceId: string, reason?: string): Promise<void> {
-    await this.requireActive(instanceId, 'resume');
+    await this.requireActive(instanceId, 'resume', (status) => status === 'Suspended');
     const request = new pb.ResumeRequest().setInstanceid(instanceId).setReason(toStringValue(reason));
     await this.call((metadata, done) => this.client.resumeInstance(request, metadata, done), instanceId, 'resume');
   }
@@ -235,10 +238,16 @@ export class GrpcTaskHub implements TaskHub {
   }
 
   async purge(instanceId: string): Promise<number> {
-    const state = await this.getOrchestration(instanceId);
-    if (!state) return 0;
-    if (!isTerminal(state.status)) throw new InvalidInstanceStateError(instanceId, state.status, 'purge');
-    const request = new pb.PurgeInstancesRequest().setInstanceid(instanceId).setIsorchestration(true);
+    // An entity is purged whatever it is doing, named in any casing (as LocalTaskHub); an orchestration once finished.
+    const entity = isEntityInstanceId(instanceId);
+    if (!entity) {
+      const state = await this.getOrchestration(instanceId);
+      if (!state) return 0;
+      if (!isTerminal(state.status)) throw new InvalidInstanceStateError(instanceId, state.status, 'purge');
+    }
+    const request = new pb.PurgeInstancesRequest()
+      .setInstanceid(entity ? toSchedulerId(parseSchedulerId(instanceId)) : instanceId)
+      .setIsorchestration(!entity);
     const response = await this.call<pb.PurgeInstancesResponse>((metadata, done) => this.client.purgeInstances(request, metadata, done), instanceId, 'purge');
     return response.getDeletedinstancecount();
   }
@@ -268,6 +277,8 @@ export class GrpcTaskHub implements TaskHub {
       try {
         const response = await this.unary<pb.GetInstanceResponse>((metadata, done) => {
           call = this.client.waitForInstanceCompletion(request, metadata, { deadline: Date.now() + WAIT_POLL_DEADLINE_MS }, done);
+          // The metadata is awaited before the call exists: an abort in between would otherwise go unheard.
+          if (signal?.aborted || this.stopping.signal.aborted) call.cancel();
         });
         const message = response.getExists() ? response.getOrchestrationstate() : undefined;
         const state = message && fromProtoOrchestrationState(message);
@@ -321,6 +332,19 @@ export class GrpcTaskHub implements TaskHub {
     const response = await this.call<pb.QueryEntitiesResponse>((metadata, done) => this.client.queryEntities(new pb.QueryEntitiesRequest().setQuery(entityQuery), metadata, done));
     return {
       items: response.getEntitiesList().map((entity) => fromProtoEntityMetadata(entity)),
+      continuationToken: response.getContinuationtoken()?.getValue() || undefined,
+    };
+  }
+
+  async cleanEntityStorage(request: CleanEntityStorageRequest): Promise<CleanEntityStorageResult> {
+    const message = new pb.CleanEntityStorageRequest()
+      .setRemoveemptyentities(request.removeEmptyEntities)
+      .setReleaseorphanedlocks(request.releaseOrphanedLocks)
+      .setContinuationtoken(toStringValue(request.continuationToken));
+    const response = await this.call<pb.CleanEntityStorageResponse>((metadata, done) => this.client.cleanEntityStorage(message, metadata, done));
+    return {
+      emptyEntitiesRemoved: response.getEmptyentitiesremoved(),
+      orphanedLocksReleased: response.getOrphanedlocksreleased(),
       continuationToken: response.getContinuationtoken()?.getValue() || undefined,
     };
   }
@@ -442,10 +466,18 @@ export class GrpcTaskHub implements TaskHub {
     return state;
   }
 
-  /** The HTTP API answers 404 for an unknown instance and 410 for a finished one (§7). */
-  private async requireActive(instanceId: string, action: string): Promise<void> {
+  /**
+   * The HTTP API answers 404 for an unknown instance and 410 for a finished one (§7); an unfinished instance in a
+   * status the operation does not apply to is refused and logged, as LocalTaskHub and the extension do.
+   */
+  private async requireActive(instanceId: string, action: string, applies: (status: RuntimeStatus) => boolean = () => true): Promise<void> {
     const state = await this.requireOrchestration(instanceId);
     if (isTerminal(state.status)) throw new InvalidInstanceStateError(instanceId, state.status, action);
+    if (!applies(state.status)) {
+      const refusal = new OperationNotApplicableError(instanceId, state.status, action);
+      this.logger.warn(`Instance '${instanceId}' of '${state.name}': ${refusal.message}`);
+      throw refusal;
+    }
   }
 
   /** A client call whose failures become the task hub's typed errors. */

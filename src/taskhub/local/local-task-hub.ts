@@ -17,6 +17,7 @@ import {
   silentLogger,
   systemClock,
   toSchedulerId,
+  unlockMessage,
   type ActivityResult,
   type Clock,
   type EngineContext,
@@ -32,6 +33,8 @@ import {
 import type { Backend } from '../../backends';
 import { InstanceNotFoundError, InvalidInstanceStateError, OperationNotApplicableError } from '../errors';
 import type {
+  CleanEntityStorageRequest,
+  CleanEntityStorageResult,
   EntityQuery,
   EntityState,
   OrchestrationFilter,
@@ -61,6 +64,9 @@ export interface LocalTaskHubOptions {
 
 /** waitForCompletion re-reads storage at least this often (real ms), for commits made by other processes. */
 const COMPLETION_POLL_MS = 1000;
+
+/** cleanEntityStorage looks at this many entities per call. */
+const CLEAN_ENTITY_PAGE_SIZE = 100;
 
 export class LocalTaskHub implements TaskHub {
   readonly name: string;
@@ -252,6 +258,36 @@ export class LocalTaskHub implements TaskHub {
       .filter((record) => Date.parse(record.lastUpdatedAt) >= from && Date.parse(record.lastUpdatedAt) <= to)
       .flatMap((record) => entityState(record, query.includeState ?? true) ?? []);
     return { items, continuationToken: page.continuationToken };
+  }
+
+  /**
+   * As the Durable extension's CleanEntityStorageAsync (DT.AzureStorage EntityBackendQueries): an entity with no
+   * state, no lock and an empty queue is purged; a lock whose holder no longer exists or has finished is released
+   * by the unlock that holder would have sent, so the entity scheduler frees it and runs what queued behind it.
+   * A removed entity is not also counted as released. Like the extension's, the removal is not atomic with a signal
+   * arriving at that moment: such a signal finds the entity gone with its inbox.
+   */
+  async cleanEntityStorage(request: CleanEntityStorageRequest): Promise<CleanEntityStorageResult> {
+    const page = await this.backend.queryInstances({
+      instanceIdPrefix: '@',
+      kind: 'entity',
+      pageSize: CLEAN_ENTITY_PAGE_SIZE,
+      continuationToken: request.continuationToken,
+    });
+    let emptyEntitiesRemoved = 0;
+    let orphanedLocksReleased = 0;
+    for (const record of page.instances) {
+      const entity = record.entity ?? { queue: [] };
+      if (request.removeEmptyEntities && entity.state === undefined && entity.lockedBy === undefined && entity.queue.length === 0) {
+        if (await this.backend.purgeInstance(record.instanceId)) emptyEntitiesRemoved++;
+      } else if (request.releaseOrphanedLocks && entity.lockedBy !== undefined) {
+        const holder = await this.backend.getInstance(entity.lockedBy);
+        if (holder && !isTerminal(holder.status)) continue;
+        await this.backend.sendMessages([unlockMessage(entity.lockedBy, entity.criticalSectionId ?? '', record.instanceId, this.now())]);
+        orphanedLocksReleased++;
+      }
+    }
+    return { emptyEntitiesRemoved, orphanedLocksReleased, continuationToken: page.continuationToken };
   }
 
   // --- Work items

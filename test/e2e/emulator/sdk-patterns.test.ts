@@ -85,6 +85,7 @@ beforeAll(async () => {
     run(operation: TaskEntityOperation) {
       const value = operation.state.getState<number>(0) ?? 0;
       if (operation.name === 'add') operation.state.setState(value + (operation.getInput<number>() ?? 0));
+      if (operation.name === 'delete') operation.state.setState(undefined);
       return operation.state.getState<number>(0);
     },
   }));
@@ -99,6 +100,13 @@ beforeAll(async () => {
     yield ctx.entities.callEntity(b, 'add', 5);
     lock.release();
     return { afterCall, inLock };
+  });
+  /** Takes the locks and holds them until told to let go; terminated before its grant, it orphans what it took. */
+  worker.addNamedOrchestrator('holdLocks', async function* (ctx: OrchestrationContext, keys: string[]): any {
+    const lock = yield ctx.entities.lockEntities(...keys.map((key) => new EntityInstanceId('counter', key)));
+    ctx.setCustomStatus('holding');
+    yield ctx.waitForExternalEvent('letGo');
+    lock.release();
   });
   await worker.start();
 });
@@ -248,5 +256,28 @@ describe('entities through the emulator', () => {
     expect(JSON.parse(state.serializedOutput!)).toEqual({ afterCall: 11, inLock: true });
     expect((await client.getEntity<number>(new EntityInstanceId('counter', 'e1-a'), true))?.state).toBe(111);
     expect((await client.getEntity<number>(new EntityInstanceId('counter', 'e1-b'), true))?.state).toBe(5);
+  });
+
+  // The other entities of this file's hub have state and no lock, so the counts are this test's alone.
+  it('cleans entity storage: removes an empty entity and releases a lock whose holder was terminated', async () => {
+    const [gone, a] = [new EntityInstanceId('counter', 'clean-gone'), new EntityInstanceId('counter', 'clean-a')];
+    await client.signalEntity(gone, 'add', 1);
+    await client.signalEntity(gone, 'delete');
+    await client.signalEntity(a, 'add', 1);
+    await waitFor('a to exist', async () => (await client.getEntity<number>(a, true))?.state === 1);
+    await waitFor('the deleted entity to go', async () => (await client.getEntity(gone)) === undefined);
+
+    const holder = await client.scheduleNewOrchestration('holdLocks', ['clean-b']);
+    await waitFor('the lock on b', async () => (await client.getOrchestrationState(holder, true))?.serializedCustomStatus === '"holding"');
+    const grabber = await client.scheduleNewOrchestration('holdLocks', ['clean-a', 'clean-b']);
+    await waitFor('the lock on a', async () => (await client.getEntity(a))?.lockedBy === grabber);
+    await client.terminateOrchestration(grabber, 'gave up');
+    expect((await complete(grabber)).runtimeStatus).toBe(OrchestrationStatus.TERMINATED);
+    await client.signalEntity(a, 'add', 10);
+    await waitFor('the signal to queue behind the orphaned lock', async () => (await client.getEntity(a))?.backlogQueueSize === 1);
+
+    expect(await client.cleanEntityStorage({ removeEmptyEntities: true, releaseOrphanedLocks: true })).toEqual({ emptyEntitiesRemoved: 1, orphanedLocksReleased: 1, continuationToken: undefined });
+    await waitFor('the queued signal after the release', async () => (await client.getEntity<number>(a, true))?.state === 11);
+    expect((await client.getEntity(a))?.lockedBy).toBeUndefined();
   });
 });
