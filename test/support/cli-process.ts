@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { processWide } from '../../src/functions-host/process-wide-state';
 import { waitFor } from './wait-for';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -98,12 +99,23 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The environment a child starts from: this jest worker's, less what apps loaded in-process by earlier test files
+ * (createTestEnvironment) copied into it from their local.settings.json. jest runs several files in one process, and
+ * a leaked `AzureWebJobsStorage` would give a CLI under test storage its own app does not configure.
+ */
+function inheritedEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const [key, value] of processWide.settingsSetByHost) if (env[key] === value) delete env[key];
+  return env;
+}
+
 function spawnCli(options: CliRunOptions): { child: ChildProcess; output: () => string; exited: Promise<ExitStatus> } {
   if (!options.command && !existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} does not exist: run \`npm run build\` first (\`npm test\` builds before jest).`);
   const [program, ...leading] = options.command ?? [process.execPath, CLI_PATH];
   const child = spawn(program, [...leading, ...options.args], {
     cwd: options.cwd ?? REPO_ROOT,
-    env: { ...process.env, ...options.env },
+    env: { ...inheritedEnv(), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: options.command !== undefined,
   });
