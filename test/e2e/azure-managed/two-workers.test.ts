@@ -8,6 +8,7 @@ import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support
 import { freePort } from '../../support/cli-process';
 import { startEmulator, type EmulatorProcess } from '../../support/emulator-process';
 import { SampleApp } from '../samples/sample-app';
+import { waitFor } from '../../support/wait-for';
 
 const ORCHESTRATIONS = 12;
 const INPUT = { upTo: 20_000, chunks: 4, pauseSeconds: 1 };
@@ -75,5 +76,8 @@ test('when one of two processes is killed, the other completes every orchestrati
     await emulator.stop();
     emulator = await startEmulatorOnAzurite();
     await expectAllCompleted(survivor, second);
-    for (const app of [survivor, newcomer]) expect(app.printed()).toContain('Reconnected to the Scheduler');
+    // The survivor may finish the work before the other's jittered back-off (up to 30 s) brings it back: wait for both.
+    for (const app of [survivor, newcomer]) {
+        await waitFor('the worker to reconnect', () => app.printed().includes('Reconnected to the Scheduler'), 90_000);
+    }
 }, 300_000);
