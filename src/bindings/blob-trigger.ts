@@ -8,12 +8,12 @@
 // expires, and the next scan runs that version again.
 
 import type { BlobItem, BlockBlobClient } from '@azure/storage-blob';
-import { describeStorageFailure, type StorageClients } from '../backends/azure-storage';
+import { describeStorageFailure, PollingBackoff, type StorageClients } from '../backends/azure-storage';
 import { resolveBindingExpression } from './binding-expressions';
+import { MIN_POLLING_INTERVAL_MS } from './storage-extension-options';
 import type { TriggerContext, TriggerListener, TriggerType } from './binding-type';
 import { checkContainerOrQueueName } from './blob-path';
 import { parseBlobPathPattern, type BlobPathPattern } from './blob-path-pattern';
-import { RandomizedBackoff } from './randomized-backoff';
 
 const RECEIPTS_CONTAINER = 'azure-webjobs-hosts';
 const POISON_QUEUE = 'webjobs-blobtrigger-poison';
@@ -31,7 +31,7 @@ export const blobTrigger: TriggerType = {
 
 class BlobScanner implements TriggerListener {
   readonly #context: TriggerContext;
-  readonly #backoff: RandomizedBackoff;
+  readonly #backoff: PollingBackoff;
   /** Versions this process saw complete: `${name}|${etag}`, so steady scans read no receipts. */
   readonly #done = new Set<string>();
   #pattern!: BlobPathPattern;
@@ -43,7 +43,7 @@ class BlobScanner implements TriggerListener {
 
   constructor(context: TriggerContext) {
     this.#context = context;
-    this.#backoff = new RandomizedBackoff(context.options.maxPollingIntervalMs);
+    this.#backoff = new PollingBackoff(context.options.maxPollingIntervalMs, MIN_POLLING_INTERVAL_MS);
   }
 
   async start(): Promise<void> {
@@ -61,7 +61,7 @@ class BlobScanner implements TriggerListener {
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    this.#backoff.wake();
+    this.#backoff.nudge();
     await this.#loop;
   }
 

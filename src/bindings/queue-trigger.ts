@@ -5,12 +5,12 @@
 // `<queue>-poison` once it was tried `maxDequeueCount` times.
 
 import type { DequeuedMessageItem, QueueClient } from '@azure/storage-queue';
-import { describeStorageFailure, type StorageClients } from '../backends/azure-storage';
+import { describeStorageFailure, PollingBackoff, type StorageClients } from '../backends/azure-storage';
 import { resolveBindingExpression } from './binding-expressions';
+import { MIN_POLLING_INTERVAL_MS } from './storage-extension-options';
 import type { TriggerContext, TriggerListener, TriggerType } from './binding-type';
 import { checkContainerOrQueueName } from './blob-path';
 import { decodeQueueMessage, InvalidQueueMessageError, queueMessageValue } from './queue-message-text';
-import { RandomizedBackoff } from './randomized-backoff';
 import { StorageAccounts } from './storage-accounts';
 
 /** In-flight visibility, renewed at half time (QueueListener.cs `_visibilityTimeout`). */
@@ -28,7 +28,7 @@ export const queueTrigger: TriggerType = {
 
 class QueueListener implements TriggerListener {
   readonly #context: TriggerContext;
-  readonly #backoff: RandomizedBackoff;
+  readonly #backoff: PollingBackoff;
   readonly #running = new Set<Promise<void>>();
   #queueName = '';
   #poisonQueueName?: string;
@@ -42,7 +42,7 @@ class QueueListener implements TriggerListener {
 
   constructor(context: TriggerContext) {
     this.#context = context;
-    this.#backoff = new RandomizedBackoff(context.options.maxPollingIntervalMs);
+    this.#backoff = new PollingBackoff(context.options.maxPollingIntervalMs, MIN_POLLING_INTERVAL_MS);
   }
 
   async start(): Promise<void> {
@@ -56,14 +56,14 @@ class QueueListener implements TriggerListener {
     this.#poisonQueueName = name.endsWith('-poison') || poison.length > 63 ? undefined : poison;
     this.#clients = await accounts.clients(trigger.connection);
     this.#queue = this.#clients.queue(this.#queueName);
-    this.#unwatch = this.#context.queueWatcher.watch(this.#clients.description, this.#queueName, () => this.#backoff.wake());
+    this.#unwatch = this.#context.queueWatcher.watch(this.#clients.description, this.#queueName, () => this.#backoff.nudge());
     this.#loop = this.#poll();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#unwatch?.();
-    this.#backoff.wake();
+    this.#backoff.nudge();
     this.#slotFreed?.();
     await this.#loop;
     await Promise.allSettled([...this.#running]);

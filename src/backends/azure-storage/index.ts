@@ -19,6 +19,7 @@ export {
   type AppSettings,
   type StorageConnection,
 } from './storage-connection';
+export { PollingBackoff } from './polling-backoff';
 export { StorageClients } from './storage-clients';
 export { StorageUnavailableError, describeStorageFailure } from './storage-errors';
 export { InvalidTaskHubNameError, TaskHubResources, sanitizeTaskHubName, validateTaskHubName } from './task-hub-names';

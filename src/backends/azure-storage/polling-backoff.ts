@@ -1,15 +1,19 @@
-// Empty polls back off exponentially (randomized ±20 %) from 50 ms to maxQueuePollingInterval, so an idle task
-// hub costs little; a message found, or a message this process enqueues, resets the delay
-// (specs/backends.md A4.5, DT.AS BackoffPollingHelper).
+// Empty polls back off exponentially (randomized ±20 %) from a minimum (50 ms for the task hub's queues) to a
+// maximum (maxQueuePollingInterval), so an idle queue costs little; a message found, or a message this process
+// enqueues, resets the delay (specs/backends.md A4.5, DT.AS BackoffPollingHelper). The storage extension's queue and
+// blob listeners use the same strategy from 100 ms (specs/storage-bindings.md §4.2, RandomizedExponentialBackoffStrategy).
 
-const INITIAL_DELAY_MS = 50;
+const TASK_HUB_INITIAL_DELAY_MS = 50;
 const JITTER = 0.2;
 
 export class PollingBackoff {
   private delayMs = 0;
   private wake?: () => void;
 
-  constructor(private readonly maxDelayMs: number) {}
+  constructor(
+    private readonly maxDelayMs: number,
+    private readonly initialDelayMs = TASK_HUB_INITIAL_DELAY_MS,
+  ) {}
 
   reset(): void {
     this.delayMs = 0;
@@ -23,7 +27,7 @@ export class PollingBackoff {
 
   /** Waits after an empty poll; resolves early on nudge() or when `signal` aborts. */
   async wait(signal?: AbortSignal): Promise<void> {
-    this.delayMs = this.delayMs === 0 ? INITIAL_DELAY_MS : Math.min(this.maxDelayMs, this.delayMs * 2);
+    this.delayMs = this.delayMs === 0 ? this.initialDelayMs : Math.min(this.maxDelayMs, this.delayMs * 2);
     const jittered = this.delayMs * (1 - JITTER + Math.random() * 2 * JITTER);
     await sleep(Math.min(jittered, this.maxDelayMs), signal, (wake) => (this.wake = wake));
     this.wake = undefined;
