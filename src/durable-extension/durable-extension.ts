@@ -98,7 +98,13 @@ export function createDurableExtension(options: DurableExtensionOptions): Durabl
     });
     await api.start();
     app.provideInputBinding('durableClient', () => api.clientPayload());
-    const worker = new DurableWorker({ taskHub, app: options.functions ?? app, concurrency: durableTask.concurrency, logger });
+    const worker = new DurableWorker({
+      taskHub,
+      app: options.functions ?? app,
+      concurrency: durableTask.concurrency,
+      builtInActivities: { defaultPollIntervalMs: durableTask.httpAsyncRequestSleepMs },
+      logger,
+    });
     worker.start();
     const parts = { app, durableTask, taskHub, api, worker, baseUrl, logger, storage, systemKey: options.requireKeys ? systemKey : undefined };
     for (const mount of mounts) await mount.start?.(parts);

@@ -4,6 +4,7 @@
 import { availableParallelism } from 'node:os';
 import type { WorkerConcurrency } from '../worker';
 import { DurableRuntimeError, parseTimeSpan } from '../core';
+import { DEFAULT_HTTP_ASYNC_SLEEP_MS } from '../durable-functions';
 
 export type StorageProviderType = 'AzureStorage' | 'azureManaged' | 'memory';
 
@@ -22,6 +23,11 @@ export interface DurableTaskOptions {
   };
   /** maxConcurrent{Orchestrator,Activity,Entity}Functions. */
   concurrency: WorkerConcurrency;
+  /**
+   * `httpSettings.defaultAsyncRequestSleepTimeMilliseconds`: how long callHttp waits before polling a 202 that has no
+   * Retry-After (the extension's HttpOptions, default 30,000 ms).
+   */
+  httpAsyncRequestSleepMs: number;
 }
 
 export class DurableTaskOptionsError extends DurableRuntimeError {
@@ -40,6 +46,7 @@ export class DurableTaskOptionsError extends DurableRuntimeError {
 export function parseDurableTaskOptions(section: unknown, source = 'host.json', typeOverride?: StorageProviderType): DurableTaskOptions {
   const durableTask = asObject(section ?? {}, source, '', 'an object');
   const provider = asObject(durableTask.storageProvider ?? {}, source, 'storageProvider', 'an object');
+  const httpSettings = asObject(durableTask.httpSettings ?? {}, source, 'httpSettings', 'an object');
   const concurrencyDefault = 10 * availableParallelism();
   const count = (key: string) => positiveInteger(durableTask[key], source, key) ?? concurrencyDefault;
   return {
@@ -57,6 +64,9 @@ export function parseDurableTaskOptions(section: unknown, source = 'host.json', 
       activity: count('maxConcurrentActivityFunctions'),
       entity: count('maxConcurrentEntityFunctions'),
     },
+    httpAsyncRequestSleepMs:
+      positiveInteger(httpSettings.defaultAsyncRequestSleepTimeMilliseconds, source, 'httpSettings.defaultAsyncRequestSleepTimeMilliseconds') ??
+      DEFAULT_HTTP_ASYNC_SLEEP_MS,
   };
 }
 

@@ -6,6 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { errorMessage, type Logger, type WorkItem, type WorkItemKind } from '../core';
 import type { TaskHubWorkSource } from '../taskhub';
 import { ConcurrencyLimit } from './concurrency-limit';
+import type { BuiltInActivityDeps } from './built-in-activities';
 import type { FunctionInvoker } from './function-invoker';
 import { runActivityWorkItem, runEntityWorkItem, runOrchestratorWorkItem } from './work-item-runners';
 
@@ -20,6 +21,8 @@ export interface DurableWorkerOptions {
   app: FunctionInvoker;
   concurrency: WorkerConcurrency;
   logger: Logger;
+  /** What the built-in activities use, e.g. callHttp's poll interval from host.json. */
+  builtInActivities?: BuiltInActivityDeps;
 }
 
 const KINDS: readonly WorkItemKind[] = ['orchestrator', 'activity', 'entity'];
@@ -85,7 +88,7 @@ export class DurableWorker {
           await taskHub.completeOrchestratorWorkItem(await runOrchestratorWorkItem(app, item));
           break;
         case 'activity':
-          await taskHub.completeActivityWorkItem(await runActivityWorkItem(app, item));
+          await taskHub.completeActivityWorkItem(await runActivityWorkItem(app, item, this.options.builtInActivities));
           break;
         case 'entity':
           await taskHub.completeEntityWorkItem(await runEntityWorkItem(app, item));

@@ -21,7 +21,7 @@ import {
   OrchestratorWorkItemError,
   runOrchestratorEpisode,
 } from '../durable-functions';
-import { runBuiltInActivity } from './built-in-activities';
+import { runBuiltInActivity, type BuiltInActivityDeps } from './built-in-activities';
 import { findFunction, missingFunctionMessage, type FunctionInvoker } from './function-invoker';
 
 export async function runOrchestratorWorkItem(app: FunctionInvoker, item: OrchestratorWorkItem): Promise<OrchestratorResult> {
@@ -31,8 +31,8 @@ export async function runOrchestratorWorkItem(app: FunctionInvoker, item: Orches
   return runOrchestratorEpisode(item, async (triggerInput) => (await app.invoke(fn.name, { triggerValue: triggerInput })).returnValue);
 }
 
-export async function runActivityWorkItem(app: FunctionInvoker, item: ActivityWorkItem): Promise<ActivityResult> {
-  if (isBuiltInActivity(item.name)) return runBuiltInActivity(item);
+export async function runActivityWorkItem(app: FunctionInvoker, item: ActivityWorkItem, builtIns?: BuiltInActivityDeps): Promise<ActivityResult> {
+  if (isBuiltInActivity(item.name)) return runBuiltInActivity(item, builtIns);
   const fn = findFunction(app, item.name, 'activityTrigger');
   if (!fn) {
     const failureDetails: FailureDetails = { errorType: 'FunctionNotFound', errorMessage: missingFunctionMessage(item.name, 'activity') };

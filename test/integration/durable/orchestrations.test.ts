@@ -1,4 +1,6 @@
 // Real durable-functions v3 orchestrators and activities, in-process on the memory backend (issue 3).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { TestEnvironment } from '../../../src/testing';
 import { eventually, fixtureFlags, startFixture } from '../../support/durable-fixture';
 
@@ -116,6 +118,24 @@ describe('orchestrations', () => {
     const ids = await Promise.all([1, 2, 3].map((n) => env.client.startNew('Timers', { input: [n * 60_000] })));
     const results = await Promise.all(ids.map((id) => env.client.waitForCompletion(id)));
     results.forEach((status, i) => expect(status.output).toBeGreaterThanOrEqual((i + 1) * 60_000));
+  });
+
+  it("polls callHttp's 202s at host.json's httpSettings.defaultAsyncRequestSleepTimeMilliseconds", async () => {
+    // The fixture sets 10 ms. Six 202s without Retry-After would wait 3 minutes at the 30 s default, past the test's
+    // timeout (specs/durable-functions-protocol.md §9.6).
+    let polls = 0;
+    const server = createServer((req, res) => {
+      if (req.url === '/job' || polls++ < 5) res.writeHead(202, { Location: '/job/status' }).end();
+      else res.writeHead(200).end('done');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const status = await run('CallsHttp', `http://127.0.0.1:${(server.address() as AddressInfo).port}/job`);
+      expect(status).toMatchObject({ runtimeStatus: 'Completed', output: { statusCode: 200, content: 'done' } });
+      expect(polls).toBe(6);
+    } finally {
+      server.close();
+    }
   });
 });
 

@@ -19,6 +19,14 @@ describe('host.json extensions.durableTask', () => {
     expect(options.storageProvider).toMatchObject({ type: 'azureManaged', connectionStringName: 'DTS', maxQueuePollingIntervalMs: 5000 });
   });
 
+  it("reads callHttp's poll interval from httpSettings, defaulting to the extension's 30 s", () => {
+    expect(parseDurableTaskOptions(undefined).httpAsyncRequestSleepMs).toBe(30_000);
+    expect(parseDurableTaskOptions({ httpSettings: { defaultAsyncRequestSleepTimeMilliseconds: 250 } }).httpAsyncRequestSleepMs).toBe(250);
+    expect(() => parseDurableTaskOptions({ httpSettings: { defaultAsyncRequestSleepTimeMilliseconds: 'soon' } }, 'host.json')).toThrow(
+      'host.json: extensions.durableTask.httpSettings.defaultAsyncRequestSleepTimeMilliseconds must be a whole number of at least 1, but is "soon".',
+    );
+  });
+
   it('parses .NET time spans with days', () => {
     expect(parseDurableTaskOptions({ storageProvider: { maxQueuePollingInterval: '1.02:00:00.5' } }).storageProvider.maxQueuePollingIntervalMs).toBe(
       26 * 3_600_000 + 500,
