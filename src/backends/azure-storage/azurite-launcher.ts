@@ -38,6 +38,17 @@ export interface StartAzuriteOptions {
 export class AzuriteStartError extends DurableRuntimeError {}
 
 const SERVICES = ['blob', 'queue', 'table'] as const;
+
+/**
+ * Runs Azurite (`process.argv[1]`, as if started directly) and shuts it down the way a SIGTERM does, with its data
+ * flushed, once its stdin reaches end of file: the process that started it is gone, however it ended.
+ */
+const SHUT_DOWN_WITH_PARENT = `
+process.stdin.on('end', () => {
+  process.kill(process.pid, 'SIGTERM');
+  setTimeout(() => process.exit(0), 10000).unref();
+}).resume();
+require(process.argv[1]);`;
 const LISTENING = /Azurite (Blob|Queue|Table) service is successfully listening at https?:\/\/[^:]+:(\d+)/g;
 
 /**
@@ -66,7 +77,7 @@ export async function ensureDevelopmentStorage(location: string, logger?: Logger
 /** Starts the bundled Azurite and resolves once blob, queue and table all listen. */
 export async function startAzurite(options: StartAzuriteOptions = {}): Promise<AzuriteInstance> {
   const host = options.host ?? '127.0.0.1';
-  const args = [require.resolve('azurite/dist/src/azurite.js'), '--skipApiVersionCheck', '--loose', '--silent'];
+  const args = ['-e', SHUT_DOWN_WITH_PARENT, require.resolve('azurite/dist/src/azurite.js'), '--skipApiVersionCheck', '--loose', '--silent'];
   args.push('--blobHost', host, '--queueHost', host, '--tableHost', host);
   for (const service of SERVICES) args.push(`--${service}Port`, String(options.ports?.[service] ?? 0));
   if (options.location) {
@@ -76,8 +87,9 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<A
     args.push('--inMemoryPersistence');
   }
   // Its own process group: Ctrl+C in a terminal signals the whole foreground group, and Azurite must outlive the
-  // host's graceful stop (the last checkpoints are written to it). It goes with us however we exit.
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // host's graceful stop (the last checkpoints are written to it). It goes with us however we exit: its stdin is a
+  // pipe from this process, which the kernel closes even when this process is killed with SIGKILL.
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   child.once('exit', () => process.off('exit', killOnExit));

@@ -1,13 +1,16 @@
 // The embedded default: reuse a running Azurite, else start the bundled one with on-disk data that survives a
 // restart (issue item 5).
 
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inboundEvent, isoTime } from '../../../src/core';
 import { AzureStorageBackend, AzuriteStartError, ensureDevelopmentStorage, resolveStorageConnection, startAzurite } from '../../../src/backends/azure-storage';
 import { uniqueHubName } from '../../support/azurite';
+import { REPO_ROOT } from '../../support/cli-process';
+import { waitFor } from '../../support/wait-for';
 
 async function freePorts(): Promise<{ blob: number; queue: number; table: number }> {
   const one = () =>
@@ -80,3 +83,20 @@ test('ports that are partly taken by something else give a clear error', async (
     squatter.close();
   }
 });
+
+test('the Azurite it started shuts down when the process that started it is killed with SIGKILL', async () => {
+  // A child that starts Azurite and prints its ports, as `durable-runtime start` does before it is killed.
+  const script = `require(${JSON.stringify(join(REPO_ROOT, 'dist/src/backends/azure-storage'))}).startAzurite({}).then((a) => console.log(JSON.stringify(a.ports)));`;
+  const parent = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const ports = await new Promise<{ blob: number }>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(JSON.parse(chunk.toString()))));
+  expect(await listening(ports.blob)).toBe(true);
+  parent.kill('SIGKILL');
+  await waitFor(`Azurite's blob port ${ports.blob} to close`, async () => !(await listening(ports.blob)));
+});
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(() => resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
