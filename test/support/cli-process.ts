@@ -88,14 +88,24 @@ async function groupGone(child: ChildProcess, timeoutMs: number): Promise<void> 
   await waitFor(`process group ${pid} to exit`, () => !alive(), timeoutMs, 25).catch(() => sendSignal(child, 'SIGKILL'));
 }
 
+/**
+ * A port nothing listens on, for a child to bind later. It is drawn from below the kernel's ephemeral range
+ * (32768-60999 on Linux): a port from `listen(0)` is free only until the next outgoing connection of any process on
+ * the machine takes it as its local port, which made a child's later bind fail with EADDRINUSE under parallel tests.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; ; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+    if (attempt === 50) throw new Error('No free port found between 20000 and 32000 after 50 attempts.');
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
   });
 }
 

@@ -9,10 +9,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azurite';
+import { freePort } from '../../support/cli-process';
 import { schedulerConnectionString, startEmulator, type EmulatorProcess } from '../../support/emulator-process';
 import { waitFor } from '../../support/wait-for';
 
@@ -227,17 +227,6 @@ export class SampleApp {
     waitUntil<T>(what: string, probe: () => Promise<T | undefined>, detail: () => string = () => ''): Promise<T> {
         return waitFor(what, probe, this.waitMs, POLL_MS, () => `${detail()}\n--- app output (${this.backend}) ---\n${this.logs()}`);
     }
-}
-
-async function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = createServer();
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => {
-            const { port } = server.address() as { port: number };
-            server.close(() => resolve(port));
-        });
-    });
 }
 
 /** One app per backend for the calling test file: started before its tests, stopped after them. */

@@ -9,18 +9,11 @@ import { join } from 'node:path';
 import { inboundEvent, isoTime } from '../../../src/core';
 import { AzureStorageBackend, AzuriteStartError, ensureDevelopmentStorage, resolveStorageConnection, startAzurite } from '../../../src/backends/azure-storage';
 import { uniqueHubName } from '../../support/azurite';
-import { REPO_ROOT } from '../../support/cli-process';
+import { REPO_ROOT, freePort } from '../../support/cli-process';
 import { waitFor } from '../../support/wait-for';
 
 async function freePorts(): Promise<{ blob: number; queue: number; table: number }> {
-  const one = () =>
-    new Promise<number>((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as { port: number };
-        server.close(() => resolve(port));
-      });
-    });
-  return { blob: await one(), queue: await one(), table: await one() };
+  return { blob: await freePort(), queue: await freePort(), table: await freePort() };
 }
 
 const dirs: string[] = [];
