@@ -94,7 +94,7 @@ function filterForm(ctx: ViewContext, params: URLSearchParams): HTMLFormElement 
       'Status',
       h('select', { name: 'status' }, h('option', { value: '' }, 'any'), ctx.hub.statuses.map((s) => h('option', { value: s, selected: params.get('status') === s }, s))),
     ),
-    field('Order', h('select', { name: 'order' }, h('option', { value: 'desc' }, 'newest first'), h('option', { value: 'asc', selected: params.get('order') === 'asc' }, 'oldest first'))),
+    ctx.hub.ordersByCreation && field('Order', h('select', { name: 'order' }, h('option', { value: 'desc' }, 'newest first'), h('option', { value: 'asc', selected: params.get('order') === 'asc' }, 'oldest first'))),
     field('Page size', h('select', { name: 'pageSize' }, [20, 50, 100, 200].map((n) => h('option', { value: n, selected: Number(params.get('pageSize') ?? 50) === n }, String(n))))),
     field('Auto-refresh', h('select', { name: 'refresh' }, REFRESH_CHOICES.map((s) => h('option', { value: s, selected: Number(params.get('refresh') ?? 0) === s }, s ? `every ${s} s` : 'off')))),
     h('div', { class: 'buttons' }, h('button', { type: 'submit' }, 'Apply'), h('button', { type: 'button', onclick: () => navigate('') }, 'Clear')),
