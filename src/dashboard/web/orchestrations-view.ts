@@ -183,7 +183,10 @@ function showList(container: HTMLElement, list: InstanceList): void {
 }
 
 function startNewForm(ctx: ViewContext, message: HTMLElement): { toggle: HTMLButtonElement; panel: HTMLElement } {
-  const name = h('select', { name: 'name', required: true }, ctx.hub.orchestrators.map((n) => h('option', { value: n }, n)));
+  // Where the dashboard does not know the app (the emulator's), the orchestrator's name is typed.
+  const name = ctx.hub.orchestrators.length
+    ? h('select', { name: 'name', required: true }, ctx.hub.orchestrators.map((n) => h('option', { value: n }, n)))
+    : h('input', { name: 'name', required: true, placeholder: 'orchestrator name' });
   const instanceId = h('input', { name: 'instanceId', placeholder: 'new id (optional)' });
   const input = h('textarea', { name: 'input', rows: 3, placeholder: 'JSON input (optional), e.g. {"city": "Tokyo"}' });
   const panel = h(
@@ -207,7 +210,6 @@ function startNewForm(ctx: ViewContext, message: HTMLElement): { toggle: HTMLBut
   });
   const toggle = h('button', { type: 'button', 'data-action': 'start-new' }, 'Start new…');
   toggle.addEventListener('click', () => (panel.hidden = !panel.hidden));
-  if (ctx.hub.orchestrators.length === 0) toggle.disabled = true;
   return { toggle, panel };
 }
 
