@@ -1,5 +1,5 @@
 // `durable-runtime emulator`: a Durable Task Scheduler emulator without Docker (docs/emulator.md). gRPC on --port,
-// a JSON listing on --dashboard-port, task hubs on the memory backend (like the Docker image) or on Azure Storage
+// the dashboard of its task hubs on --dashboard-port (this machine only unless --dashboard-host), task hubs on the memory backend (like the Docker image) or on Azure Storage
 // (state kept across restarts; Azurite is started when the connection is development storage).
 
 import { hostname } from 'node:os';
@@ -7,7 +7,8 @@ import path from 'node:path';
 import type { Logger } from '../core';
 import { MemoryBackend } from '../backends/memory';
 import { createAzureStorageBackend, ensureDevelopmentStorage, InvalidTaskHubNameError, validateTaskHubName, type AppSettings } from '../backends/azure-storage';
-import { SchedulerEmulator, serveDashboardListing, DEFAULT_TASK_HUB } from '../emulator';
+import { SchedulerEmulator, DEFAULT_TASK_HUB } from '../emulator';
+import { listenHubsDashboard } from '../dashboard';
 import { LocalTaskHub } from '../taskhub/local';
 import type { Backend } from '../backends';
 import { formatOptions, parseOptions, UsageError, type OptionSpec } from './arguments';
@@ -20,7 +21,13 @@ export const TASK_HUB_NAMES_ENV = 'DTS_TASK_HUB_NAMES';
 
 const OPTIONS: readonly OptionSpec[] = [
   { name: 'port', alias: 'p', value: 'number', description: `gRPC port (default ${DEFAULT_EMULATOR_PORT})` },
-  { name: 'dashboard-port', value: 'number', description: `Port of the JSON listing of task hubs (default ${DEFAULT_DASHBOARD_PORT})` },
+  { name: 'dashboard-port', value: 'number', description: `Port of the dashboard (default ${DEFAULT_DASHBOARD_PORT})` },
+  {
+    name: 'dashboard-host',
+    value: 'string',
+    placeholder: '<address>',
+    description: 'Address the dashboard binds (default 127.0.0.1: this machine only). Any other opens it, without a key, to whoever reaches it',
+  },
   { name: 'backend', value: 'string', placeholder: '<name>', description: 'memory (default; state is gone when it stops) or AzureStorage (kept across restarts)' },
   { name: 'task-hubs', value: 'string', placeholder: '<a,b>', description: `The only task hubs to serve (default: ${TASK_HUB_NAMES_ENV}, else any hub, created on first use)` },
   { name: 'verbose', description: 'Show debug logs' },
@@ -51,6 +58,7 @@ export async function emulatorCommand(argv: readonly string[], logger: ConsoleLo
   const port = portOption(options.port, '--port', DEFAULT_EMULATOR_PORT);
   const dashboardPort = portOption(options['dashboard-port'], '--dashboard-port', DEFAULT_DASHBOARD_PORT);
   const backend = backendOption(options.backend as string | undefined);
+  const dashboardHost = (options['dashboard-host'] as string | undefined) || undefined;
   const taskHubs = taskHubList((options['task-hubs'] as string | undefined) ?? process.env[TASK_HUB_NAMES_ENV]);
 
   const storage = await openStorage(backend, port, logger);
@@ -63,10 +71,10 @@ export async function emulatorCommand(argv: readonly string[], logger: ConsoleLo
       return hub;
     },
   });
-  let dashboard: Awaited<ReturnType<typeof serveDashboardListing>> | undefined;
+  let dashboard: Awaited<ReturnType<typeof listenHubsDashboard>> | undefined;
   try {
     const bound = await emulator.listen(port);
-    dashboard = await serveDashboardListing(emulator, dashboardPort, logger);
+    dashboard = await listenHubsDashboard({ hubs: () => emulator.hubs.opened(), backend: storage.label, port: dashboardPort, host: dashboardHost, logger });
     const hub = taskHubs?.[0] ?? DEFAULT_TASK_HUB;
     logger.info(
       [
@@ -74,7 +82,7 @@ export async function emulatorCommand(argv: readonly string[], logger: ConsoleLo
         `  Connection string: Endpoint=http://localhost:${bound};Authentication=None;TaskHub=${hub}`,
         `  Task hubs: ${taskHubs ? taskHubs.join(', ') : `created on first use ('${DEFAULT_TASK_HUB}' when a call names none)`}`,
         `  Backend: ${storage.description}`,
-        `  Task hub listing (JSON): http://localhost:${dashboard.port}/`,
+        `  Dashboard: ${dashboard.url} ${dashboard.local ? '(this machine only)' : '(open to whoever reaches this address)'}`,
         'Press Ctrl+C to stop.',
       ].join('\n'),
     );
@@ -96,13 +104,15 @@ export async function emulatorCommand(argv: readonly string[], logger: ConsoleLo
 
 interface EmulatorStorage {
   backendFor(hubName: string): Backend;
+  /** The backend's name in the dashboard's header. */
+  label: string;
   description: string;
   close(): Promise<void>;
 }
 
 async function openStorage(backend: EmulatorBackend, port: number, logger: Logger): Promise<EmulatorStorage> {
   if (backend === 'memory') {
-    return { backendFor: () => new MemoryBackend(), description: 'memory (state lives in this process and is gone when it stops)', close: async () => undefined };
+    return { backendFor: () => new MemoryBackend(), label: 'memory', description: 'memory (state lives in this process and is gone when it stops)', close: async () => undefined };
   }
   const settings: AppSettings = { ...process.env, AzureWebJobsStorage: process.env.AzureWebJobsStorage || 'UseDevelopmentStorage=true' };
   const dataDir = path.resolve('.azurite');
@@ -126,6 +136,7 @@ async function openStorage(backend: EmulatorBackend, port: number, logger: Logge
         workerId: `durable-runtime-emulator:${hostname()}:${port}`,
       });
     },
+    label: 'AzureStorage',
     description: `AzureStorage (one set of tables and queues per task hub in ${where}; state is kept across restarts)`,
     close: async () => azurite?.stop(),
   };

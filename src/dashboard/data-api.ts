@@ -94,11 +94,18 @@ function hubInfo(ctx: DataApiContext): HubInfo {
     orchestrators: [...ctx.orchestrators()].sort((a, b) => a.localeCompare(b)),
     statuses: [...RUNTIME_STATUSES],
     counts: typeof ctx.hub.countOrchestrations === 'function',
+    ordersByCreation: ctx.hub.ordersByCreation !== false,
   };
 }
 
 async function listOrchestrations(ctx: DataApiContext, params: URLSearchParams): Promise<InstanceList> {
-  const page = await ctx.hub.queryOrchestrations(parseListQuery(params));
+  const query = parseListQuery(params);
+  if (ctx.hub.ordersByCreation === false) {
+    // The hub lists in its own order (the Scheduler): an order asked for is refused, never silently ignored.
+    if (params.get('order')) throw new DashboardRequestError(501, `This task hub (${ctx.backend}) lists instances in its own order and cannot sort them by creation: remove order=${params.get('order')}.`);
+    delete query.descending;
+  }
+  const page = await ctx.hub.queryOrchestrations(query);
   return { items: page.items.map(instanceSummary), continuationToken: page.continuationToken };
 }
 

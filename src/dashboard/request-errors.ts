@@ -31,7 +31,8 @@ export function statusAndMessage(error: unknown): { status: number; message: str
 }
 
 function isUnreachable(error: unknown): boolean {
-  for (let e = error as { code?: unknown; cause?: unknown; name?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+  for (let e = error as { code?: unknown; cause?: unknown; name?: unknown; unreachable?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.unreachable === true) return true; // the Scheduler's SchedulerConnectionError
     if (typeof e.code === 'string' && UNREACHABLE_CODES.has(e.code)) return true;
     if (e.name === 'AggregateError' && Array.isArray((e as { errors?: unknown[] }).errors)) return (e as { errors: unknown[] }).errors.some(isUnreachable);
   }

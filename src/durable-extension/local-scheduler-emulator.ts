@@ -29,16 +29,16 @@ export async function ensureLocalSchedulerEmulator(connection: SchedulerConnecti
     throw new StorageProviderUnavailableError(`Nothing answers at ${connection.endpoint}, and durable-runtime emulator cannot be started from here (${main} is missing; run npm run build). Start it with: durable-runtime emulator --port ${port}`);
   }
   // Its own process group, like Azurite: Ctrl+C must reach the host first, so the workers stop before the emulator.
-  // Its dashboard listing takes any free port, so a second emulator never fails on 8082.
+  // Its dashboard takes any free port, so a second emulator never fails on 8082.
   const child = spawn(process.execPath, [main, 'emulator', '--port', String(port), '--dashboard-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   child.once('exit', () => process.off('exit', killOnExit));
   const output = await waitUntilReady(child, port);
-  const listing = /Task hub listing \(JSON\): (\S+)/.exec(output)?.[1];
+  const dashboard = /Dashboard: (\S+)/.exec(output)?.[1];
   logger.info(
     `Nothing answered at ${connection.endpoint}, so durable-runtime emulator was started there (port ${port}` +
-      `${listing ? `, task hub listing at ${listing}` : ''}); its state lives in that process (memory) and ends with this host.`,
+      `${dashboard ? `, its dashboard at ${dashboard}` : ''}); its state lives in that process (memory) and ends with this host.`,
   );
   return { description: `durable-runtime emulator started by this host on port ${port}, state in memory`, stop: () => stopChild(child) };
 }

@@ -17,13 +17,11 @@ import {
   toStringValue,
 } from '../scheduler-protocol';
 import type { OrchestrationState, TaskHub } from '../taskhub';
+import { MAX_PURGE_BATCH } from '../taskhub/grpc/instance-queries';
 import { invalidArgument, RpcError } from './rpc-errors';
 
 /** The Durable Task Scheduler's limit on instance ids. */
 export const MAX_SCHEDULER_INSTANCE_ID_LENGTH = 100;
-
-/** PurgeInstancesRequest.instanceBatch holds at most this many ids (B3). */
-const MAX_PURGE_BATCH = 500;
 
 const DEFAULT_QUERY_PAGE = 100;
 

@@ -1,5 +1,4 @@
 export { SchedulerEmulator, type SchedulerEmulatorOptions } from './scheduler-emulator';
 export { DEFAULT_TASK_HUB } from './task-hubs';
-export { emulatorListing, serveDashboardListing, type EmulatorListing, type TaskHubSummary } from './dashboard-listing';
 export { HEALTH_PING_INTERVAL_MS, DEFAULT_CONCURRENCY } from './work-item-streams';
 export { MAX_SCHEDULER_INSTANCE_ID_LENGTH } from './client-rpcs';

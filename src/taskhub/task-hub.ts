@@ -136,6 +136,8 @@ export interface TaskHubClient {
   startOrchestration(options: StartOrchestrationOptions): Promise<string>;
   getOrchestration(instanceId: string, options?: { includeHistory?: boolean }): Promise<OrchestrationState | undefined>;
   queryOrchestrations(query: OrchestrationQuery): Promise<Page<OrchestrationState>>;
+  /** Optional: false when the hub lists in its own order and refuses `descending` (the Scheduler); absent means it can. */
+  readonly ordersByCreation?: boolean;
   /** Optional (the dashboard's status counts): counts the matching orchestrations by status, server-side. */
   countOrchestrations?(filter: OrchestrationFilter): Promise<StatusCounts>;
   /** Serialized JSON input. Throws InstanceNotFoundError; a finished instance ignores it (InvalidInstanceStateError). */

@@ -23,7 +23,7 @@ export async function startEmulator(options: { args?: string[]; env?: Record<str
     readyTimeoutMs: 60_000,
   });
   const port = Number(/listening on localhost:(\d+)/.exec(cli.output())![1]);
-  const dashboardPort = Number(/Task hub listing \(JSON\): http:\/\/localhost:(\d+)\//.exec(cli.output())![1]);
+  const dashboardPort = Number(/Dashboard: http:\/\/localhost:(\d+)\//.exec(cli.output())![1]);
   return { ...cli, port, baseUrl: `http://localhost:${port}`, address: `localhost:${port}`, dashboardPort };
 }
 

@@ -15,6 +15,8 @@ export interface HubInfo {
   statuses: RuntimeStatusName[];
   /** Whether counts per status are available (every local backend; a remote hub may not count). */
   counts: boolean;
+  /** Whether the list can be ordered newest or oldest first (not on the Scheduler, which has its own order). */
+  ordersByCreation: boolean;
 }
 
 export interface ErrorBody {

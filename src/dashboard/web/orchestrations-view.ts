@@ -94,7 +94,7 @@ function filterForm(ctx: ViewContext, params: URLSearchParams): HTMLFormElement 
       'Status',
       h('select', { name: 'status' }, h('option', { value: '' }, 'any'), ctx.hub.statuses.map((s) => h('option', { value: s, selected: params.get('status') === s }, s))),
     ),
-    field('Order', h('select', { name: 'order' }, h('option', { value: 'desc' }, 'newest first'), h('option', { value: 'asc', selected: params.get('order') === 'asc' }, 'oldest first'))),
+    ctx.hub.ordersByCreation && field('Order', h('select', { name: 'order' }, h('option', { value: 'desc' }, 'newest first'), h('option', { value: 'asc', selected: params.get('order') === 'asc' }, 'oldest first'))),
     field('Page size', h('select', { name: 'pageSize' }, [20, 50, 100, 200].map((n) => h('option', { value: n, selected: Number(params.get('pageSize') ?? 50) === n }, String(n))))),
     field('Auto-refresh', h('select', { name: 'refresh' }, REFRESH_CHOICES.map((s) => h('option', { value: s, selected: Number(params.get('refresh') ?? 0) === s }, s ? `every ${s} s` : 'off')))),
     h('div', { class: 'buttons' }, h('button', { type: 'submit' }, 'Apply'), h('button', { type: 'button', onclick: () => navigate('') }, 'Clear')),
@@ -183,7 +183,10 @@ function showList(container: HTMLElement, list: InstanceList): void {
 }
 
 function startNewForm(ctx: ViewContext, message: HTMLElement): { toggle: HTMLButtonElement; panel: HTMLElement } {
-  const name = h('select', { name: 'name', required: true }, ctx.hub.orchestrators.map((n) => h('option', { value: n }, n)));
+  // Where the dashboard does not know the app (the emulator's), the orchestrator's name is typed.
+  const name = ctx.hub.orchestrators.length
+    ? h('select', { name: 'name', required: true }, ctx.hub.orchestrators.map((n) => h('option', { value: n }, n)))
+    : h('input', { name: 'name', required: true, placeholder: 'orchestrator name' });
   const instanceId = h('input', { name: 'instanceId', placeholder: 'new id (optional)' });
   const input = h('textarea', { name: 'input', rows: 3, placeholder: 'JSON input (optional), e.g. {"city": "Tokyo"}' });
   const panel = h(
@@ -207,7 +210,6 @@ function startNewForm(ctx: ViewContext, message: HTMLElement): { toggle: HTMLBut
   });
   const toggle = h('button', { type: 'button', 'data-action': 'start-new' }, 'Start new…');
   toggle.addEventListener('click', () => (panel.hidden = !panel.hidden));
-  if (ctx.hub.orchestrators.length === 0) toggle.disabled = true;
   return { toggle, panel };
 }
 

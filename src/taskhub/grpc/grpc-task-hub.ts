@@ -51,16 +51,19 @@ import type {
   CleanEntityStorageResult,
   EntityQuery,
   EntityState,
+  OrchestrationFilter,
   OrchestrationQuery,
   OrchestrationState,
   Page,
   PurgeInstancesFilter,
   StartOrchestrationOptions,
+  StatusCounts,
   TaskHub,
 } from '../task-hub';
 import { CallMetadata, newWorkerId, type SchedulerRole } from './call-metadata';
 import type { SchedulerConnection } from './connection-string';
 import { openSidecarClient, type SidecarClient } from './scheduler-channel';
+import { countInstances, purgeInstances, queryInstances, type InstanceServer } from './instance-queries';
 import { createSchedulerCredential, SchedulerTokenSource } from './scheduler-credential';
 import { describeSchedulerFailure, grpcStatusOf, SchedulerConnectionError, type SchedulerTarget } from './scheduler-errors';
 import { WorkItemBuffer } from './work-item-buffer';
@@ -91,6 +94,8 @@ const WAIT_POLL_DEADLINE_MS = 30_000;
 
 export class GrpcTaskHub implements TaskHub {
   readonly name: string;
+  /** The Scheduler lists in its own order (B2): `descending` is refused, and the dashboard hides the choice. */
+  readonly ordersByCreation = false;
   private readonly client: SidecarClient;
   private readonly metadata: CallMetadata;
   private readonly target: SchedulerTarget;
@@ -179,25 +184,12 @@ export class GrpcTaskHub implements TaskHub {
     return state;
   }
 
-  async queryOrchestrations(query: OrchestrationQuery): Promise<Page<OrchestrationState>> {
-    const instanceQuery = new pb.InstanceQuery()
-      .setRuntimestatusList((query.statuses ?? []).map(toProtoStatus))
-      .setCreatedtimefrom(toTimestamp(query.createdFrom))
-      .setCreatedtimeto(toTimestamp(query.createdTo))
-      .setMaxinstancecount(query.pageSize ?? 100)
-      .setContinuationtoken(toStringValue(query.continuationToken))
-      .setInstanceidprefix(toStringValue(query.instanceIdPrefix))
-      .setFetchinputsandoutputs(true);
-    const response = await this.call<pb.QueryInstancesResponse>((metadata, done) =>
-      this.client.queryInstances(new pb.QueryInstancesRequest().setQuery(instanceQuery), metadata, done),
-    );
-    return {
-      items: response
-        .getOrchestrationstateList()
-        .map((state) => fromProtoOrchestrationState(state))
-        .filter((state) => !isEntityInstanceId(state.instanceId)),
-      continuationToken: response.getContinuationtoken()?.getValue() || undefined,
-    };
+  queryOrchestrations(query: OrchestrationQuery): Promise<Page<OrchestrationState>> {
+    return queryInstances(this.instances, query);
+  }
+
+  countOrchestrations(filter: OrchestrationFilter): Promise<StatusCounts> {
+    return countInstances(this.instances, filter);
   }
 
   async raiseEvent(instanceId: string, eventName: string, input?: string): Promise<void> {
@@ -252,20 +244,49 @@ export class GrpcTaskHub implements TaskHub {
     return response.getDeletedinstancecount();
   }
 
-  async purgeBy(filter: PurgeInstancesFilter): Promise<number> {
-    const purgeFilter = new pb.PurgeInstanceFilter()
-      .setCreatedtimefrom(toTimestamp(filter.createdFrom))
-      .setCreatedtimeto(toTimestamp(filter.createdTo))
-      .setRuntimestatusList((filter.statuses ?? []).map(toProtoStatus));
-    let deleted = 0;
-    // The Scheduler may purge in slices; isComplete=false asks for another call (B2).
-    for (;;) {
-      const request = new pb.PurgeInstancesRequest().setPurgeinstancefilter(purgeFilter).setIsorchestration(true);
-      const response = await this.call<pb.PurgeInstancesResponse>((metadata, done) => this.client.purgeInstances(request, metadata, done));
-      deleted += response.getDeletedinstancecount();
-      if (response.getIscomplete()?.getValue() !== false || response.getDeletedinstancecount() === 0) return deleted;
-    }
+  purgeBy(filter: PurgeInstancesFilter): Promise<number> {
+    return purgeInstances(this.instances, filter);
   }
+
+  /** The Scheduler calls instance-queries.ts builds on. */
+  private readonly instances: InstanceServer = {
+    query: async (query) => {
+      const instanceQuery = new pb.InstanceQuery()
+        .setRuntimestatusList((query.statuses ?? []).map(toProtoStatus))
+        .setCreatedtimefrom(toTimestamp(query.createdFrom))
+        .setCreatedtimeto(toTimestamp(query.createdTo))
+        .setMaxinstancecount(query.pageSize)
+        .setContinuationtoken(toStringValue(query.continuationToken))
+        .setInstanceidprefix(toStringValue(query.instanceIdPrefix))
+        .setFetchinputsandoutputs(true);
+      const response = await this.call<pb.QueryInstancesResponse>((metadata, done) =>
+        this.client.queryInstances(new pb.QueryInstancesRequest().setQuery(instanceQuery), metadata, done),
+      );
+      return {
+        items: response.getOrchestrationstateList().map((state) => fromProtoOrchestrationState(state)),
+        continuationToken: response.getContinuationtoken()?.getValue() || undefined,
+      };
+    },
+    purgeBatch: async (instanceIds) => {
+      const request = new pb.PurgeInstancesRequest().setInstancebatch(new pb.InstanceBatch().setInstanceidsList(instanceIds)).setIsorchestration(true);
+      const response = await this.call<pb.PurgeInstancesResponse>((metadata, done) => this.client.purgeInstances(request, metadata, done));
+      return response.getDeletedinstancecount();
+    },
+    purgeFilter: async (filter) => {
+      const purgeFilter = new pb.PurgeInstanceFilter()
+        .setCreatedtimefrom(toTimestamp(filter.createdFrom))
+        .setCreatedtimeto(toTimestamp(filter.createdTo))
+        .setRuntimestatusList(filter.statuses.map(toProtoStatus));
+      let deleted = 0;
+      // The Scheduler may purge in slices; isComplete=false asks for another call (B2).
+      for (;;) {
+        const request = new pb.PurgeInstancesRequest().setPurgeinstancefilter(purgeFilter).setIsorchestration(true);
+        const response = await this.call<pb.PurgeInstancesResponse>((metadata, done) => this.client.purgeInstances(request, metadata, done));
+        deleted += response.getDeletedinstancecount();
+        if (response.getIscomplete()?.getValue() !== false || response.getDeletedinstancecount() === 0) return deleted;
+      }
+    },
+  };
 
   async waitForCompletion(instanceId: string, signal?: AbortSignal): Promise<OrchestrationState | undefined> {
     const request = new pb.GetInstanceRequest().setInstanceid(instanceId).setGetinputsandoutputs(true);

@@ -13,9 +13,12 @@ export class SchedulerSettingError extends Error {
 
 /** The Scheduler could not be reached, refused the identity, or does not have the task hub. */
 export class SchedulerConnectionError extends Error {
+  /** The Scheduler did not answer (down, or too slow), as opposed to refusing: callers may say "try again later". */
+  readonly unreachable: boolean;
   constructor(message: string, readonly code?: number) {
     super(message);
     this.name = 'SchedulerConnectionError';
+    this.unreachable = code === Status.UNAVAILABLE || code === Status.DEADLINE_EXCEEDED;
   }
 }
 

@@ -98,10 +98,16 @@ describe('task hubs (specs/backends.md B6, B8)', () => {
     expect(inAlpha.getOrchestrationstate()!.getOrchestrationstatus()).toBe(pb.OrchestrationStatus.ORCHESTRATION_STATUS_PENDING);
   });
 
-  it('lists the hubs and their instance counts on the dashboard port', async () => {
-    const listing = (await (await fetch(`http://localhost:${emulator.dashboardPort}/`)).json()) as { taskHubs: { name: string; instances: { total: number; Pending: number } }[] };
-    expect(listing.taskHubs.map((hub) => hub.name).sort()).toEqual(['alpha', 'beta']);
-    expect(listing.taskHubs.find((hub) => hub.name === 'alpha')!.instances.Pending).toBeGreaterThanOrEqual(1);
+  it('shows the hubs on the dashboard port, each with its dashboard and counts', async () => {
+    const base = `http://localhost:${emulator.dashboardPort}`;
+    const picker = await fetch(`${base}/`);
+    expect(picker.headers.get('content-type')).toMatch(/text\/html/);
+    const page = await picker.text();
+    for (const hub of ['alpha', 'beta']) expect(page).toContain(`href="/taskhubs/${hub}/"`);
+    const counts = (await (await fetch(`${base}/taskhubs/alpha/api/v1/counts`)).json()) as { counts: { Pending?: number } };
+    expect(counts.counts.Pending).toBeGreaterThanOrEqual(1);
+    const unknown = await fetch(`${base}/taskhubs/gamma/`);
+    expect({ status: unknown.status, body: await unknown.json() }).toEqual({ status: 404, body: { error: "No task hub 'gamma' on this emulator: open one of alpha, beta." } });
   });
 });
 

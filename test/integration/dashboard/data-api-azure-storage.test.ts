@@ -1,7 +1,7 @@
 // The dashboard's data API on the Azure Storage backend, on one Azurite for the file.
 import { AzureStorageBackend, resolveStorageConnection } from '../../../src/backends/azure-storage';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azurite';
-import { describeDashboardApi } from './dashboard-api-cases';
+import { describeDashboardApi, localHub } from './dashboard-api-cases';
 
 let azurite: TestAzurite | undefined;
 afterAll(async () => {
@@ -19,5 +19,5 @@ describeDashboardApi('AzureStorage (Azurite)', async () => {
     await azurite?.stop();
     azurite = undefined;
   };
-  return { backend, label: 'AzureStorage', waitMs: 30_000, stopStorage };
+  return { hub: await localHub(backend), label: 'AzureStorage', waitMs: 30_000, stopStorage };
 }, { storageCanStop: true });
