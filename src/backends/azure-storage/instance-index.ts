@@ -76,6 +76,8 @@ export class InstanceIndex {
   private queued?: Promise<void>;
   /** A rebuild in progress, the keys forgotten while it runs, and its result once done. */
   private rebuild?: { forgotten: Set<string>; result?: Scan; done: Promise<void> };
+  /** Keys forgotten while the first build's scan runs (it may have read them before they were deleted). */
+  private forgottenWhileBuilding?: Set<string>;
   private readonly rebuildIntervalMs: number;
 
   constructor(
@@ -105,11 +107,13 @@ export class InstanceIndex {
     this.sorted = [];
     this.built = false;
     this.rebuild = undefined;
+    this.forgottenWhileBuilding = undefined;
   }
 
   /** Drops a row this host deleted. */
   forget(partitionKey: string): void {
     this.rebuild?.forgotten.add(partitionKey);
+    this.forgottenWhileBuilding?.add(partitionKey);
     this.remove(partitionKey);
   }
 
@@ -201,7 +205,13 @@ export class InstanceIndex {
 
   private async refreshOnce(): Promise<void> {
     if (!this.built) {
-      this.replaceAll(await this.scan(ROWS));
+      const forgotten = (this.forgottenWhileBuilding = new Set());
+      try {
+        this.replaceAll(await this.scan(ROWS));
+      } finally {
+        this.forgottenWhileBuilding = undefined;
+      }
+      for (const partitionKey of forgotten) this.remove(partitionKey);
       this.built = true;
       return;
     }
@@ -292,17 +302,30 @@ export class InstanceIndex {
   }
 }
 
+/**
+ * One copy of each name and status for all entries (a few hundred bytes an entry otherwise go to copies of the same
+ * few strings); names are orchestration and entity names, a small set.
+ */
+const shared = new Map<string, string>();
+function intern(text: string): string {
+  const known = shared.get(text);
+  if (known !== undefined) return known;
+  if (shared.size < 10_000) shared.set(text, text);
+  return text;
+}
+
 function entryOfRow(row: TableRow): IndexEntry {
   const partitionKey = String(row.partitionKey);
-  const instanceId = unescapePartitionKey(partitionKey);
+  const unescaped = unescapePartitionKey(partitionKey);
+  const instanceId = unescaped === partitionKey ? partitionKey : unescaped;
   const customStatus = optionalCustomStatus(row.CustomStatus);
   const elsewhere = (typeof row.CustomStatusBlobName === 'string' && row.CustomStatusBlobName !== '') || (customStatus?.length ?? 0) > INDEXED_CUSTOM_STATUS_CHARS;
   return {
     partitionKey,
     instanceId,
     key: [Date.parse(readDateColumn(row.CreatedTime) ?? new Date(0).toISOString()), instanceId],
-    status: String(row.RuntimeStatus),
-    name: String(row.Name ?? ''),
+    status: intern(String(row.RuntimeStatus)),
+    name: intern(String(row.Name ?? '')),
     ...(customStatus !== undefined && !elsewhere ? { customStatus } : {}),
     customStatusElsewhere: elsewhere,
     timestamp: timestampOf(row.timestamp),
