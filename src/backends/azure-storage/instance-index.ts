@@ -85,6 +85,9 @@ export class InstanceIndex {
     private readonly options: InstanceIndexOptions,
   ) {
     this.rebuildIntervalMs = options.rebuildIntervalMs ?? DEFAULT_REBUILD_INTERVAL_MS;
+    if (!(this.rebuildIntervalMs > 0)) {
+      throw new RangeError(`Invalid indexRebuildIntervalMs ${options.rebuildIntervalMs}: pass a positive number of milliseconds (default ${DEFAULT_REBUILD_INTERVAL_MS}).`);
+    }
   }
 
   /** Brings the index up to date with the table; concurrent callers share a refresh that began after they called. */
@@ -115,10 +118,6 @@ export class InstanceIndex {
     this.rebuild?.forgotten.add(partitionKey);
     this.forgottenWhileBuilding?.add(partitionKey);
     this.remove(partitionKey);
-  }
-
-  get size(): number {
-    return this.byKey.size;
   }
 
   /**
@@ -152,7 +151,9 @@ export class InstanceIndex {
           continue;
         }
         const fresh = entryOfRecord(entry.partitionKey, row);
-        if (!sameEntry(fresh, entry)) this.put(fresh);
+        const current = this.byKey.get(entry.partitionKey);
+        // Changed or recreated since the index saw it (unless a refresh meanwhile saw a newer version still).
+        if (!current || (current.timestamp <= fresh.timestamp && !sameEntry(fresh, current))) this.put(fresh);
         if (matches(fresh, query, row.record.customStatus)) records.set(entry.partitionKey, row.record);
         else rejected.add(entry.partitionKey);
       }

@@ -169,3 +169,9 @@ test('a page of 30 reads its rows with filters of at most 15 comparisons (14 key
   expect(rowReads).toHaveLength(3);
   for (const filter of rowReads) expect(filter.match(/ (eq|ne|gt|ge|lt|le) /g)!.length).toBeLessThanOrEqual(15);
 });
+
+test('a rebuild interval that is not a positive number is refused with the option named', () => {
+  for (const indexRebuildIntervalMs of [0, -1, Number.NaN]) {
+    expect(() => storage.backend({ indexRebuildIntervalMs })).toThrow(/Invalid indexRebuildIntervalMs .*: pass a positive number of milliseconds/);
+  }
+});
