@@ -71,12 +71,11 @@ export class InstanceStore {
   async delete(instanceId: string, etag?: string): Promise<void> {
     try {
       await this.table.deleteEntity(escapePartitionKey(instanceId), '', etag ? { etag } : {});
-      this.index.forget(escapePartitionKey(instanceId));
     } catch (error) {
-      if (statusOf(error) === 404 && etag === undefined) return this.index.forget(escapePartitionKey(instanceId));
-      if (isConcurrencyConflict(error) || statusOf(error) === 404) throw new InstanceRowConflictError(instanceId);
-      throw error;
+      if (isConcurrencyConflict(error) || (statusOf(error) === 404 && etag !== undefined)) throw new InstanceRowConflictError(instanceId);
+      if (statusOf(error) !== 404) throw error;
     }
+    this.index.forget(escapePartitionKey(instanceId));
   }
 
   /**
