@@ -39,15 +39,16 @@ function documentOf(row, timestamp) {
 
 /**
  * Inserts `rows` into `table` (which must exist: create it through the Table API first) in the database under
- * `location`. Azurite must be stopped, or it would overwrite the file with what it holds in memory.
+ * `location`, stamped as written at `writtenAt` (default now). Azurite must be stopped, or it would overwrite the
+ * file with what it holds in memory.
  */
-async function seedTableRows({ location, table, rows, account = 'devstoreaccount1' }) {
+async function seedTableRows({ location, table, rows, account = 'devstoreaccount1', writtenAt = new Date() }) {
   const db = new Loki(path.join(location, TABLE_DB_FILE));
   await new Promise((resolve, reject) => db.loadDatabase({}, (error) => (error ? reject(error) : resolve())));
   const collection = db.getCollection(`${account}$${table}`);
   if (!collection) throw new Error(`Table '${table}' of account '${account}' is not in ${location}: create it (and stop Azurite) first.`);
-  // Seven fractional digits, as Azurite writes them.
-  const timestamp = new Date().toISOString().replace('Z', '0000Z');
+  // The rows' Timestamp (`writtenAt`), with seven fractional digits as Azurite writes them.
+  const timestamp = writtenAt.toISOString().replace('Z', '0000Z');
   const documents = rows.map((row) => documentOf(row, timestamp));
   const existing = new Set(collection.data.map((doc) => `${doc.PartitionKey}\u0000${doc.RowKey}`));
   const duplicate = documents.find((doc) => existing.has(`${doc.PartitionKey}\u0000${doc.RowKey}`));
