@@ -31,12 +31,12 @@ function recordOf(i: number, overrides: Partial<InstanceRecord> = {}): InstanceR
 }
 
 /** Two hosts on one fresh hub: `a` reads with a manual clock, `b` is another process writing and purging. */
-async function twoHosts(): Promise<{ a: AzureStorageBackend; b: AzureStorageBackend; clock: ManualClock; table: TableClient; hubName: string }> {
+async function twoHosts(skewMs = 0): Promise<{ a: AzureStorageBackend; b: AzureStorageBackend; clock: ManualClock; table: TableClient; hubName: string }> {
   const hubName = uniqueHubName('index');
   const setup = storage.backend({ hubName });
   await setup.start();
   await setup.stop();
-  const clock = new ManualClock(Date.now());
+  const clock = new ManualClock(Date.now() + skewMs);
   const a = storage.backend({ hubName, clock });
   const b = storage.backend({ hubName });
   const table = TableClient.fromConnectionString(storage.azurite().connectionString, a.resources.instancesTable, { allowInsecureConnection: true });
@@ -121,6 +121,15 @@ test("another host's new, changed and recreated instances show in the next list 
   expect(await allPages(a, { pageSize: 2 })).toEqual(expectedOrder([{ ...records[0] }, recreated, ...records.slice(2), fresh]));
   expect(await a.countInstances({ statuses: ['Terminated'] })).toEqual({ Terminated: 1 });
   expect(await a.countInstances({})).toEqual({ Completed: 1, Terminated: 1, Running: 2, Failed: 1, Pending: 2 });
+});
+
+test("a host whose clock runs an hour ahead still sees another host's new instances: refreshes go by the service's clock", async () => {
+  const { a, b } = await twoHosts(3600_000);
+  expect(await a.countInstances({})).toEqual({});
+  const fresh = recordOf(1, { instanceId: 'later', createdAt: new Date().toISOString(), status: 'Pending' });
+  await b.createInstance(fresh, startMessage(fresh), { replaceableStatuses: [] });
+  expect((await a.queryInstances({ pageSize: 5 })).instances.map((r) => r.instanceId)).toEqual(['later']);
+  expect(await a.countInstances({})).toEqual({ Pending: 1 });
 });
 
 test("another host's purges: pages skip the ghosts at once, counts drop them at the next rebuild; own purges at once", async () => {
