@@ -1,27 +1,35 @@
 // The dashboard's data API on hubs of 1,000 and 100,000 instances, memory and Azure Storage (Azurite) in one run:
 // median response times (ms, over HTTP from the dashboard's own server) of the first list page (50, newest first),
 // the next page, a filtered page (name + status), a custom-status text search, the counts per status, and an
-// instance's detail (record, history, timeline, tree).
-//   node bench/dashboard.bench.js     (env: SIZES=1000,100000  AZURE_SIZES=<SIZES>  BACKENDS=memory,AzureStorage  RUNS=5)
-// Instances are seeded straight into storage (memory: createInstance; Azure Storage: Instances rows written in
-// the DT.AS layout, 64 at a time), with no worker running. Prints one JSON object.
+// instance's detail (record, history, timeline, tree); plus `firstRequest`, the first page of a fresh backend (on
+// Azure Storage that builds the Instances index with one scan).
+//   node bench/dashboard.bench.js
+//   env: SIZES=1000,100000 (memory)  AZURE_SIZES=1000,100000  BACKENDS=memory,AzureStorage  RUNS=5
+//        BASELINE_DIST=/tmp/main/dist  BASELINE_RUNS=1   (the Azure Storage backend of another build, on the same hub)
+// The default sizes are small, for `npm run bench`. Memory instances are seeded with createInstance; Azure Storage
+// rows are written in the DT.AS layout straight into a stopped Azurite's database (azurite-table-seed.js), then
+// Azurite is started on it and read through the Table API. No worker runs. Prints one JSON object.
 
 require('../test/support/register-typescript.js');
 const { randomUUID } = require('node:crypto');
-const { TableClient } = require('@azure/data-tables');
 const { MemoryBackend } = require('../src/backends/memory');
 const { AzureStorageBackend, resolveStorageConnection, startAzurite } = require('../src/backends/azure-storage');
 const { instanceRecordToRow } = require('../src/backends/azure-storage/instance-table-rows');
+const { mkdtempSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const path = require('node:path');
+const { seedTableRows } = require('./azurite-table-seed');
 const { LocalTaskHub } = require('../src/taskhub/local');
 const { listenDashboard } = require('../src/dashboard');
 const { startMessage } = require('../test/conformance/durable-fixtures');
 
-const SIZES = (process.env.SIZES ?? '1000,100000').split(',').map(Number);
-/** Seeding Azurite writes one row per request (each instance is its own partition): smaller hubs when time is short. */
+const SIZES = (process.env.SIZES ?? '1000,10000').split(',').map(Number);
 const AZURE_SIZES = (process.env.AZURE_SIZES ?? SIZES.join(',')).split(',').map(Number);
 const sizesOf = (kind) => (kind === 'AzureStorage' ? AZURE_SIZES : SIZES);
 const BACKENDS = (process.env.BACKENDS ?? 'memory,AzureStorage').split(',');
 const RUNS = Number(process.env.RUNS ?? 5);
+const BASELINE_DIST = process.env.BASELINE_DIST;
+const BASELINE_RUNS = Number(process.env.BASELINE_RUNS ?? 1);
 const NAMES = ['DataSyncOrchestrator', 'PollingService', 'SyncFollowUp', 'ClaimApproval', 'HelloCities'];
 const STATUSES = ['Completed', 'Completed', 'Completed', 'Running', 'Failed', 'Terminated', 'Pending', 'Suspended'];
 const T0 = Date.UTC(2026, 0, 1);
@@ -50,21 +58,9 @@ async function seedMemory(backend, size) {
   }
 }
 
-async function seedAzure(connectionString, backend, hubName, size) {
-  const table = TableClient.fromConnectionString(connectionString, backend.resources.instancesTable, { allowInsecureConnection: true });
-  let next = 0;
-  const writer = async () => {
-    for (let i = next++; i < size; i = next++) {
-      await table.createEntity(instanceRecordToRow(recordOf(i), hubName, 0, 0));
-      if ((i + 1) % 10_000 === 0) process.stderr.write(`  ${i + 1} rows written\n`);
-    }
-  };
-  await Promise.all(Array.from({ length: 64 }, writer));
-}
-
-async function median(fn) {
+async function median(fn, runs) {
   const times = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     const begin = process.hrtime.bigint();
     await fn();
     times.push(Number(process.hrtime.bigint() - begin) / 1e6);
@@ -73,80 +69,119 @@ async function median(fn) {
   return Math.round(times[Math.floor(times.length / 2)] * 10) / 10;
 }
 
-async function measure(url, size) {
+/** Times the requests against a dashboard over `hub`; the first one on a fresh backend is timed on its own. */
+async function measure(hub, kind, size, runs) {
+  const dashboard = await listenDashboard({ taskHub: hub, backend: kind });
   const get = async (path) => {
-    const response = await fetch(`${url}api/v1/${path}`);
+    const response = await fetch(`${dashboard.url}api/v1/${path}`);
     if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
     return response.json();
   };
-  const first = await get('orchestrations?pageSize=50');
-  const detailId = `inst-${String(Math.floor(size / 2)).padStart(6, '0')}`;
-  return {
-    listFirstPage: await median(() => get('orchestrations?pageSize=50')),
-    listNextPage: await median(() => get(`orchestrations?pageSize=50&continuationToken=${encodeURIComponent(first.continuationToken)}`)),
-    listByNameAndStatus: await median(() => get('orchestrations?pageSize=50&name=ClaimApproval&status=Failed')),
-    listCustomStatusText: await median(() => get('orchestrations?pageSize=50&customStatus=needle')),
-    counts: await median(() => get('counts')),
-    detail: await median(() => get(`orchestrations/${detailId}`)),
-  };
-}
-
-async function benchOne(kind, size, azurite) {
-  const hubName = `dash${randomUUID().slice(0, 8)}`;
-  const backend =
-    kind === 'memory'
-      ? new MemoryBackend()
-      : new AzureStorageBackend({ connection: resolveStorageConnection({ AzureWebJobsStorage: azurite.connectionString }), hubName });
-  const hub = new LocalTaskHub({ backend, name: hubName });
-  await backend.start();
-  const seedBegin = Date.now();
-  if (kind === 'memory') await seedMemory(backend, size);
-  else await seedAzure(azurite.connectionString, backend, hubName, size);
-  const seedSeconds = (Date.now() - seedBegin) / 1000;
-  const dashboard = await listenDashboard({ taskHub: hub, backend: kind });
   try {
-    const counts = await (await fetch(`${dashboard.url}api/v1/counts`)).json();
+    const begin = process.hrtime.bigint();
+    const first = await get('orchestrations?pageSize=50');
+    const firstRequest = Math.round(Number(process.hrtime.bigint() - begin) / 1e5) / 10;
+    // What was seeded reads back: the newest instance first, every instance counted, a record in full.
+    const newest = `inst-${String(size - 1).padStart(6, '0')}`;
+    if (first.items?.[0]?.instanceId !== newest) throw new Error(`the first page starts with ${JSON.stringify(first.items?.[0])}, not ${newest}`);
+    const counts = await get('counts');
     if (counts.total !== size) throw new Error(`seeded ${size} but the hub counts ${counts.total}`);
-    return { seedSeconds, ms: await measure(dashboard.url, size) };
+    const detailId = `inst-${String(Math.floor(size / 2)).padStart(6, '0')}`;
+    const detail = await get(`orchestrations/${detailId}`);
+    if (!JSON.stringify(detail).includes(`"cycle\\":${Math.floor(size / 2)}`)) throw new Error(`the detail of ${detailId} lacks its input: ${JSON.stringify(detail).slice(0, 300)}`);
+    const ms = (fn) => median(fn, runs);
+    return {
+      firstRequest,
+      listFirstPage: await ms(() => get('orchestrations?pageSize=50')),
+      listNextPage: await ms(() => get(`orchestrations?pageSize=50&continuationToken=${encodeURIComponent(first.continuationToken)}`)),
+      listByNameAndStatus: await ms(() => get('orchestrations?pageSize=50&name=ClaimApproval&status=Failed')),
+      listCustomStatusText: await ms(() => get('orchestrations?pageSize=50&customStatus=needle')),
+      counts: await ms(() => get('counts')),
+      detail: await ms(() => get(`orchestrations/${detailId}`)),
+    };
   } finally {
     await dashboard.close();
-    if (kind === 'AzureStorage') await backend.deleteTaskHub();
+  }
+}
+
+async function benchMemory(size) {
+  const backend = new MemoryBackend();
+  await backend.start();
+  const begin = Date.now();
+  await seedMemory(backend, size);
+  const seedSeconds = (Date.now() - begin) / 1000;
+  try {
+    return { memory: { seedSeconds, ms: await measure(new LocalTaskHub({ backend, name: 'bench' }), 'memory', size, RUNS) } };
+  } finally {
     await backend.stop();
   }
 }
 
-async function main() {
-  const azurite = BACKENDS.includes('AzureStorage') ? await startAzurite({}) : undefined;
-  const results = {};
+/**
+ * One hub of `size` instances in an Azurite of its own, measured through this build's backend and, with
+ * BASELINE_DIST, through that build's, each a fresh backend (so each builds what it builds on first use).
+ */
+async function benchAzure(size) {
+  const location = mkdtempSync(path.join(tmpdir(), 'dashboard-bench-azurite-'));
+  const hubName = `dash${randomUUID().slice(0, 8)}`;
+  const backendOn = (Backend, azurite) =>
+    new Backend({ connection: resolveStorageConnection({ AzureWebJobsStorage: azurite.connectionString }), hubName });
+  let azurite = await startAzurite({ location });
   try {
-    for (const kind of BACKENDS) {
-      for (const size of sizesOf(kind)) {
-        process.stderr.write(`dashboard bench: ${kind}, ${size} instances...\n`);
-        results[`${kind}/${size}`] = await benchOne(kind, size, azurite);
-        process.stderr.write(`  ${JSON.stringify(results[`${kind}/${size}`])}\n`);
-      }
+    const setup = backendOn(AzureStorageBackend, azurite);
+    await setup.start(); // creates the tables
+    await setup.stop();
+    await azurite.stop();
+    const begin = Date.now();
+    const rows = Array.from({ length: size }, (_, i) => instanceRecordToRow(recordOf(i), hubName, 0, 0));
+    // Stamped an hour ago, like the rows of a hub in use: rows changed in the last seconds are read again by every
+    // index refresh for a while (instance-index.ts REFRESH_OVERLAP_MS), which is not what a steady hub costs.
+    await seedTableRows({ location, table: setup.resources.instancesTable, rows, writtenAt: new Date(Date.now() - 3600_000) });
+    const seedSeconds = (Date.now() - begin) / 1000;
+    azurite = await startAzurite({ location });
+    const subjects = [['AzureStorage', AzureStorageBackend, RUNS]];
+    if (BASELINE_DIST) subjects.push(['AzureStorage-baseline', require(path.resolve(BASELINE_DIST, 'src/backends/azure-storage')).AzureStorageBackend, BASELINE_RUNS]);
+    const results = {};
+    for (const [label, Backend, runs] of subjects) {
+      process.stderr.write(`  ${label}...\n`);
+      const backend = backendOn(Backend, azurite);
+      results[label] = { seedSeconds, ms: await measure(new LocalTaskHub({ backend, name: hubName }), 'AzureStorage', size, runs) };
+      process.stderr.write(`  ${JSON.stringify(results[label])}\n`);
     }
+    return results;
   } finally {
-    await azurite?.stop();
+    await azurite.stop();
+    rmSync(location, { recursive: true, force: true });
   }
-  // How each request's time grows from the smallest hub to the largest, per backend.
+}
+
+async function main() {
+  const results = {};
+  for (const kind of BACKENDS) {
+    for (const size of sizesOf(kind)) {
+      process.stderr.write(`dashboard bench: ${kind}, ${size} instances...\n`);
+      const measured = kind === 'memory' ? await benchMemory(size) : await benchAzure(size);
+      for (const [subject, result] of Object.entries(measured)) results[`${subject}/${size}`] = result;
+    }
+  }
+  const ratios = (over, under) => Object.fromEntries(Object.keys(under).map((key) => [key, Math.round((over[key] / under[key]) * 10) / 10]));
+  const subjects = [...new Set(Object.keys(results).map((key) => key.split('/')[0]))];
+  // How each request's time grows from the smallest hub to the largest, per subject.
   const growth = Object.fromEntries(
-    BACKENDS.map((kind) => {
-      const sizes = sizesOf(kind);
-      const [small, large] = [sizes[0], sizes[sizes.length - 1]].map((size) => results[`${kind}/${size}`].ms);
-      const ratios = Object.fromEntries(Object.keys(small).map((key) => [key, Math.round((large[key] / small[key]) * 10) / 10]));
-      return [`${kind} ${sizes[0]} -> ${sizes[sizes.length - 1]}`, ratios];
+    subjects.map((subject) => {
+      const sizes = Object.keys(results).filter((key) => key.startsWith(`${subject}/`)).map((key) => Number(key.split('/')[1]));
+      const [small, large] = [Math.min(...sizes), Math.max(...sizes)];
+      return [`${subject} ${small} -> ${large}`, ratios(results[`${subject}/${large}`].ms, results[`${subject}/${small}`].ms)];
     }),
   );
-  // Azure Storage against memory on the same hub size.
-  const shared = AZURE_SIZES.filter((size) => SIZES.includes(size));
-  const azureOverMemory = Object.fromEntries(
-    shared.map((size) => {
-      const [memory, azure] = [results[`memory/${size}`]?.ms, results[`AzureStorage/${size}`]?.ms];
-      return [size, memory && azure ? Object.fromEntries(Object.keys(memory).map((key) => [key, Math.round((azure[key] / memory[key]) * 10) / 10])) : undefined];
-    }),
-  );
-  console.log(JSON.stringify({ runs: RUNS, results, growth, azureOverMemory }, null, 2));
+  // Azure Storage against memory, and the baseline build against this one, on the same hub size.
+  const versus = {};
+  for (const size of AZURE_SIZES) {
+    const [memory, azure, baseline] = ['memory', 'AzureStorage', 'AzureStorage-baseline'].map((subject) => results[`${subject}/${size}`]?.ms);
+    if (memory && azure) versus[`AzureStorage over memory, ${size}`] = ratios(azure, memory);
+    if (baseline && azure) versus[`baseline over AzureStorage, ${size}`] = ratios(baseline, azure);
+  }
+  console.log(JSON.stringify({ runs: RUNS, baselineRuns: BASELINE_DIST ? BASELINE_RUNS : undefined, results, growth, versus }, null, 2));
 }
 
 main().catch((error) => {

@@ -61,6 +61,11 @@ export interface AzureStorageBackendOptions extends Partial<AzureStorageTuning> 
   workerId?: string;
   /** Counts every storage request; pass one to share it, or read `backend.transactions`. */
   transactionCounter?: StorageTransactionCounter;
+  /**
+   * How often the Instances index behind dashboard lists and counts is rebuilt from a full scan, which is how it
+   * learns of instances other hosts purged (default 5 minutes; instance-index.ts).
+   */
+  indexRebuildIntervalMs?: number;
 }
 
 /** How long lockNextInstance / lockNextActivity wait for work when no signal ends the wait first. */
@@ -127,7 +132,11 @@ export class AzureStorageBackend implements Backend {
     const r = this.resources;
     this.payloads = new LargePayloadStore(this.clients.container(r.largeMessageContainer), (name) => this.clients.blob(r.largeMessageContainer, name));
     this.historyStore = new HistoryStore(this.clients.table(r.historyTable), this.payloads);
-    this.instanceStore = new InstanceStore(this.clients.table(r.instancesTable), this.payloads, options.hubName);
+    this.instanceStore = new InstanceStore(this.clients.table(r.instancesTable), this.payloads, options.hubName, {
+      clock: this.clock,
+      logger: this.logger,
+      rebuildIntervalMs: options.indexRebuildIntervalMs,
+    });
     const queue = (name: string) => new TaskHubQueue(name, this.clients.queue(name), this.payloads, this.tuning.maxVisibilityDelayMs);
     this.controlQueues = r.controlQueues.map(queue);
     this.workItemQueue = queue(r.workItemQueue);
@@ -192,6 +201,7 @@ export class AzureStorageBackend implements Backend {
       this.payloads.deleteContainer(),
     ]);
     this.cache.deleteWhere(() => true);
+    this.instanceStore.index.reset();
   }
 
   private createWorker(): WorkerParts {

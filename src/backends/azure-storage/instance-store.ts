@@ -3,14 +3,15 @@
 
 import { DurableRuntimeError } from '../../core';
 import { odata, type TableClient } from '@azure/data-tables';
-import type { InstanceRecord, RuntimeStatus } from '../../core';
+import type { InstanceRecord } from '../../core';
 import type { InstancePage, InstanceQuery, StatusCounts } from '../backend';
 import { instanceOrderKey, pageInOrder } from '../instance-order';
-import { checkpointOf, generationOf, instanceRecordToRow, optionalCustomStatus, rowToInstanceRecord } from './instance-table-rows';
-import { escapePartitionKey, unescapePartitionKey } from './key-sanitation';
+import { checkpointOf, generationOf, instanceRecordToRow, rowToInstanceRecord } from './instance-table-rows';
+import { escapePartitionKey } from './key-sanitation';
+import { InstanceIndex, timestampOf, type InstanceIndexOptions, type ReadRow } from './instance-index';
 import type { LargePayloadStore } from './large-payload-store';
 import { isConcurrencyConflict, statusOf } from './storage-errors';
-import { readDateColumn, type TableRow } from './history-table-rows';
+import type { TableRow } from './history-table-rows';
 
 export interface StoredInstance {
   record: InstanceRecord;
@@ -29,11 +30,17 @@ export class InstanceRowConflictError extends DurableRuntimeError {
 }
 
 export class InstanceStore {
+  /** The creation-order index behind paged lists and counts (instance-index.ts). */
+  readonly index: InstanceIndex;
+
   constructor(
     private readonly table: TableClient,
     private readonly payloads: LargePayloadStore,
     private readonly hubName: string,
-  ) {}
+    indexOptions: InstanceIndexOptions,
+  ) {
+    this.index = new InstanceIndex(table, indexOptions);
+  }
 
   async get(instanceId: string): Promise<StoredInstance | undefined> {
     try {
@@ -65,61 +72,49 @@ export class InstanceStore {
     try {
       await this.table.deleteEntity(escapePartitionKey(instanceId), '', etag ? { etag } : {});
     } catch (error) {
-      if (statusOf(error) === 404 && etag === undefined) return;
-      if (isConcurrencyConflict(error) || statusOf(error) === 404) throw new InstanceRowConflictError(instanceId);
-      throw error;
+      if (isConcurrencyConflict(error) || (statusOf(error) === 404 && etag !== undefined)) throw new InstanceRowConflictError(instanceId);
+      if (statusOf(error) !== 404) throw error;
     }
+    this.index.forget(escapePartitionKey(instanceId));
   }
 
   /**
-   * Matching instances in creation order (then instance id), or the reverse: the order every backend pages in. The
-   * table returns rows in key order, so a page is chosen from the keys and creation times of all matches (read with
-   * the server-side filter), then read in full.
+   * Matching instances in creation order (then instance id), or the reverse: the order every backend pages in. A
+   * page is chosen on the index (instance-index.ts) and only its rows are read; without a page size every match is
+   * read with the server-side filter, so purges by filter never rely on the index.
    */
   async query(query: InstanceQuery): Promise<InstancePage> {
-    if (query.pageSize === undefined) {
-      const records = (await this.list(instanceQueryFilter(query))).filter((record) => customStatusMatches(record.customStatus, query));
-      const entries = records.map((record) => ({ key: instanceOrderKey(record.createdAt, record.instanceId), value: record }));
-      return { instances: pageInOrder(entries, query).values };
-    }
-    const keys = (await this.scan(query, ['CreatedTime'])).map((row) => ({
-      key: instanceOrderKey(readDateColumn(row.CreatedTime) ?? '', unescapePartitionKey(row.partitionKey)),
-      value: row.partitionKey,
-    }));
-    const page = pageInOrder(keys, query);
-    const byKey = new Map<string, InstanceRecord>();
-    for (let i = 0; i < page.values.length; i += PAGE_READ_CHUNK) {
-      const chunk = page.values.slice(i, i + PAGE_READ_CHUNK).map((partitionKey) => odata`PartitionKey eq ${partitionKey}`);
-      for (const record of await this.list(`(${chunk.join(' or ')}) and RowKey eq ''`)) byKey.set(escapePartitionKey(record.instanceId), record);
-    }
-    const instances = page.values.map((partitionKey) => byKey.get(partitionKey)).filter((r): r is InstanceRecord => r !== undefined);
-    return page.continuationToken === undefined ? { instances } : { instances, continuationToken: page.continuationToken };
+    const { pageSize } = query;
+    if (pageSize !== undefined) return this.index.page({ ...query, pageSize }, (keys) => this.readRows(keys));
+    const records = (await this.list(instanceQueryFilter(query))).filter((record) => customStatusMatches(record.customStatus, query));
+    const entries = records.map((record) => ({ key: instanceOrderKey(record.createdAt, record.instanceId), value: record }));
+    return { instances: pageInOrder(entries, query).values };
   }
 
-  /** Counts by status from the status column alone. */
-  async count(query: InstanceQuery): Promise<StatusCounts> {
-    const counts: StatusCounts = {};
-    for (const row of await this.scan(query, ['RuntimeStatus'])) {
-      const status = String(row.RuntimeStatus) as RuntimeStatus;
-      counts[status] = (counts[status] ?? 0) + 1;
-    }
-    return counts;
+  /** Counts by status, on the index. */
+  count(query: InstanceQuery): Promise<StatusCounts> {
+    return this.index.count(query, (keys) => this.readRows(keys));
   }
 
   /**
-   * The matching rows with only `columns` (and the key) read. The table cannot search inside a column, so a custom
-   * status filter reads that column too and is applied here.
+   * The rows of these partition keys, read in full: MAX_KEYS_PER_QUERY keys per OR-ed query, a few queries at a
+   * time. Rows that do not exist are absent from the map.
    */
-  private async scan(query: InstanceQuery, columns: string[]): Promise<TableRow[]> {
-    const select = ['PartitionKey', ...columns, ...(query.customStatusContains !== undefined ? ['CustomStatus'] : [])];
-    const rows: TableRow[] = [];
-    for await (const row of this.table.listEntities<TableRow>({ queryOptions: { filter: instanceQueryFilter(query), select } })) {
-      if (query.customStatusContains !== undefined) {
-        await this.payloads.restoreLargeProperties(row);
-        if (!customStatusMatches(optionalCustomStatus(row.CustomStatus), query)) continue;
+  async readRows(partitionKeys: string[]): Promise<Map<string, ReadRow>> {
+    const chunks: string[][] = [];
+    for (let i = 0; i < partitionKeys.length; i += MAX_KEYS_PER_QUERY) chunks.push(partitionKeys.slice(i, i + MAX_KEYS_PER_QUERY));
+    const rows = new Map<string, ReadRow>();
+    let next = 0;
+    const reader = async () => {
+      for (let i = next++; i < chunks.length; i = next++) {
+        const filter = `(${chunks[i].map((key) => odata`PartitionKey eq ${key}`).join(' or ')}) and RowKey eq ''`;
+        for await (const row of this.table.listEntities<TableRow>({ queryOptions: { filter } })) {
+          const timestamp = timestampOf(row.timestamp);
+          rows.set(String(row.partitionKey), { record: (await this.fromRow(row)).record, timestamp });
+        }
       }
-      rows.push(row);
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, chunks.length) }, reader));
     return rows;
   }
 
@@ -146,8 +141,13 @@ function customStatusMatches(customStatus: string | undefined, query: InstanceQu
   return query.customStatusContains === undefined || (customStatus ?? '').includes(query.customStatusContains);
 }
 
-/** Rows of one page are read with this many keys per OR-ed query. */
-const PAGE_READ_CHUNK = 20;
+/**
+ * Keys per OR-ed query: the Table service accepts at most 15 comparisons in a filter, and `RowKey eq ''` is one
+ * (https://learn.microsoft.com/rest/api/storageservices/querying-tables-and-entities#constructing-filter-strings).
+ */
+export const MAX_KEYS_PER_QUERY = 14;
+/** Queries of one readRows in flight at once. */
+const PARALLEL_READS = 8;
 
 /** A6.3: the OData filter for a query; entity ids start with '@', so a key range separates the two kinds. */
 export function instanceQueryFilter(query: InstanceQuery): string | undefined {
