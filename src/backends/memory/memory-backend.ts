@@ -21,6 +21,7 @@ import type {
 } from '../backend';
 import { InstanceExistsError, LockLostError } from '../errors';
 import { ChangeNotifier } from './change-notifier';
+import { frozenCopy } from './frozen-copy';
 import { countByStatus, matchesQuery, pageOf } from './instance-query';
 import { VisibilityAlarm } from './visibility-alarm';
 
@@ -30,6 +31,9 @@ export interface MemoryBackendOptions {
   /** How long lockNextInstance / lockNextActivity wait for work, in real ms, when no signal ends the wait first. */
   maxWaitMs?: number;
 }
+
+// Stored records, histories and tasks are frozen copies (frozen-copy.ts): work items carry them as they are
+// (read-only, see InstanceWorkItem), while client reads and inbox messages still get copies of their own.
 
 interface StoredMessage {
   messageId: string;
@@ -42,8 +46,8 @@ interface StoredMessage {
 }
 
 interface InstanceEntry {
-  record?: InstanceRecord;
-  history: HistoryEvent[];
+  record?: Readonly<InstanceRecord>;
+  history: readonly HistoryEvent[];
   /** In arrival order. */
   inbox: StoredMessage[];
   lock?: { token: string; messageIds: Set<string> };
@@ -51,13 +55,14 @@ interface InstanceEntry {
 
 interface StoredActivity {
   messageId: string;
-  task: ActivityTask;
+  task: Readonly<ActivityTask>;
   visibleAt: number;
   dequeueCount: number;
   lockToken?: string;
 }
 
 const DEFAULT_MAX_WAIT_MS = 30_000;
+const EMPTY_HISTORY: readonly HistoryEvent[] = Object.freeze([]);
 
 export class MemoryBackend implements Backend {
   readonly description = 'memory';
@@ -102,8 +107,8 @@ export class MemoryBackend implements Backend {
     const entry = this.entryOf(record.instanceId);
     // A work item of the replaced execution must not write over the new one.
     this.endLock(entry);
-    entry.record = structuredClone(record);
-    entry.history = [];
+    entry.record = frozenCopy(record);
+    entry.history = EMPTY_HISTORY;
     this.enqueue(start);
     this.instanceWaiters.notify();
   }
@@ -119,7 +124,7 @@ export class MemoryBackend implements Backend {
   }
 
   async getHistory(instanceId: string): Promise<HistoryEvent[]> {
-    return structuredClone(this.entries.get(instanceId)?.history ?? []);
+    return structuredClone((this.entries.get(instanceId)?.history ?? EMPTY_HISTORY) as HistoryEvent[]);
   }
 
   async queryInstances(query: InstanceQuery): Promise<InstancePage> {
@@ -164,12 +169,13 @@ export class MemoryBackend implements Backend {
     for (const message of entry.inbox) if (handedOut.has(message.messageId)) message.held = true;
     if (commit.instance === null) {
       entry.record = undefined;
-      entry.history = [];
+      entry.history = EMPTY_HISTORY;
     } else {
-      entry.record = structuredClone(commit.instance);
-      entry.history = 'replace' in commit.history
-        ? structuredClone(commit.history.replace)
-        : entry.history.concat(structuredClone(commit.history.append));
+      entry.record = frozenCopy(commit.instance);
+      // A new array each time (the old one may still be in a reader's hands); the events themselves are shared.
+      entry.history = Object.freeze('replace' in commit.history
+        ? frozenCopy(commit.history.replace)
+        : entry.history.concat(frozenCopy(commit.history.append)));
     }
     this.endLock(entry);
     for (const message of commit.messages) this.enqueue(message);
@@ -267,8 +273,9 @@ export class MemoryBackend implements Backend {
       for (const message of messages) message.dequeueCount++;
       return {
         instanceId,
-        ...(entry.record && { instance: structuredClone(entry.record) }),
-        history: structuredClone(entry.history),
+        ...(entry.record && { instance: entry.record as InstanceRecord }),
+        history: entry.history,
+        // Copies: their events become the caller's history to append (backend-conformance "copies data in and out").
         messages: messages.map((m) => ({ ...structuredClone(m.message), messageId: m.messageId, dequeueCount: m.dequeueCount })),
         lockToken: token,
       };
@@ -283,7 +290,7 @@ export class MemoryBackend implements Backend {
       activity.lockToken = this.newId('lease');
       activity.dequeueCount++;
       const { messageId, dequeueCount, lockToken } = activity;
-      return { task: structuredClone(activity.task), messageId, dequeueCount, lockToken };
+      return { task: activity.task, messageId, dequeueCount, lockToken };
     }
     return undefined;
   }
@@ -327,13 +334,13 @@ export class MemoryBackend implements Backend {
 
   private enqueueActivity(task: ActivityTask): void {
     const messageId = this.newId('activity');
-    this.activities.set(messageId, { messageId, task: structuredClone(task), visibleAt: this.clock.now(), dequeueCount: 0 });
+    this.activities.set(messageId, { messageId, task: frozenCopy(task), visibleAt: this.clock.now(), dequeueCount: 0 });
   }
 
   private entryOf(instanceId: string): InstanceEntry {
     let entry = this.entries.get(instanceId);
     if (!entry) {
-      entry = { history: [], inbox: [] };
+      entry = { history: EMPTY_HISTORY, inbox: [] };
       this.entries.set(instanceId, entry);
     }
     return entry;
@@ -349,7 +356,7 @@ export class MemoryBackend implements Backend {
 
   private records(): InstanceRecord[] {
     const records: InstanceRecord[] = [];
-    for (const entry of this.entries.values()) if (entry.record) records.push(entry.record);
+    for (const entry of this.entries.values()) if (entry.record) records.push(entry.record as InstanceRecord);
     return records;
   }
 
