@@ -78,6 +78,11 @@ export class MemoryBackend implements Backend {
   private readonly instanceWaiters = new ChangeNotifier();
   private readonly activityWaiters = new ChangeNotifier();
   private readonly alarm: VisibilityAlarm;
+  /** Activities enqueued and not yet answered, per instance. */
+  private readonly activitiesOut = new Map<string, number>();
+  /** Instances given an answer this event-loop turn while more of their activities are out (see gate()). */
+  private readonly gated = new Set<string>();
+  private gateOpening?: NodeJS.Immediate;
   private lastId = 0;
   private stopped = false;
 
@@ -207,6 +212,13 @@ export class MemoryBackend implements Backend {
   async completeActivity(lease: ActivityWorkItemLease, result: OutboundMessage): Promise<void> {
     this.leasedActivity(lease, true);
     this.activities.delete(lease.messageId);
+    const out = (this.activitiesOut.get(lease.task.instanceId) ?? 1) - 1;
+    if (out > 0) {
+      this.activitiesOut.set(lease.task.instanceId, out);
+      this.gate(lease.task.instanceId);
+    } else {
+      this.activitiesOut.delete(lease.task.instanceId);
+    }
     this.enqueue(result);
     this.instanceWaiters.notify();
   }
@@ -263,7 +275,7 @@ export class MemoryBackend implements Backend {
     const now = this.clock.now();
     for (const instanceId of this.busy) {
       const entry = this.entries.get(instanceId)!;
-      if (entry.lock || !hasVisibleMessage(entry, now)) continue;
+      if (entry.lock || this.gated.has(instanceId) || !hasVisibleMessage(entry, now)) continue;
       const messages = entry.inbox.filter((m) => m.held || m.visibleAt <= now);
       const token = this.newId('lock');
       entry.lock = { token, messageIds: new Set(messages.map((m) => m.messageId)) };
@@ -333,6 +345,7 @@ export class MemoryBackend implements Backend {
   }
 
   private enqueueActivity(task: ActivityTask): void {
+    this.activitiesOut.set(task.instanceId, (this.activitiesOut.get(task.instanceId) ?? 0) + 1);
     const messageId = this.newId('activity');
     this.activities.set(messageId, { messageId, task: frozenCopy(task), visibleAt: this.clock.now(), dequeueCount: 0 });
   }
@@ -377,6 +390,20 @@ export class MemoryBackend implements Backend {
   /** A message became due later than now: make sure a waiting caller wakes then. */
   private wakeAt(visibleAt: number): void {
     if (this.instanceWaiters.waiting + this.activityWaiters.waiting > 0 && visibleAt > this.clock.now()) this.alarm.arm(visibleAt);
+  }
+
+  /**
+   * Holds the instance back from lock callers until the current event-loop turn ends. Its answers then go out
+   * together in one work item: without this, a fan-out of n activities whose answers arrive one by one would be
+   * replayed once per answer (n episodes, each replaying a history that grows with n).
+   */
+  private gate(instanceId: string): void {
+    this.gated.add(instanceId);
+    this.gateOpening ??= setImmediate(() => {
+      this.gateOpening = undefined;
+      this.gated.clear();
+      this.instanceWaiters.notify();
+    });
   }
 
   private notifyAll(): void {
