@@ -1,9 +1,10 @@
 // HelloCities5 throughput in one process: durable-runtime (app in-process, memory backend, real durable-functions)
 // next to @microsoft/durabletask-js's in-memory test backend running the same orchestration. Prints JSON.
 //   npm run build && node bench/hello-cities5.bench.js [orchestrations=1000] [rounds=3]
+// BASELINE_DIST=/path/to/other/dist runs that build's durable-runtime too, side by side in the same run (e.g. main
+// built in a `git worktree`), so a change is measured against what it replaces.
 'use strict';
 const path = require('node:path');
-const { createTestEnvironment } = require('../dist/src/testing');
 const { InMemoryOrchestrationBackend, TestOrchestrationClient, TestOrchestrationWorker } = require('@microsoft/durabletask-js/dist/testing');
 
 // The durabletask-js test worker logs every event through console.info/debug, with no way to pass a logger: mute
@@ -15,7 +16,10 @@ const ROUNDS = Number(process.argv[3] ?? 3);
 const CITIES = ['Tokyo', 'Seattle', 'London', 'Cairo', 'Lima'];
 const WORK_ITEMS_PER_ORCHESTRATION = 6 + 5; // 6 orchestrator episodes + 5 activities
 
-async function runDurableRuntime() {
+const OURS = path.join(__dirname, '../dist');
+
+async function runDurableRuntime(dist) {
+  const { createTestEnvironment } = require(path.join(dist, 'src/testing'));
   const env = await createTestEnvironment({ appDir: path.join(__dirname, 'apps/hello-cities5'), timeSkipping: false });
   try {
     const started = process.hrtime.bigint();
@@ -33,7 +37,8 @@ async function runDurableRuntime() {
  * The share of time inside durable-functions' orchestrator handler (its replay), measured one orchestration at a
  * time: with many in flight, the hook-to-hook spans of concurrent episodes overlap and would count twice.
  */
-async function replayShareOneAtATime(count = 100) {
+async function replayShareOneAtATime(dist, count = 100) {
+  const { createTestEnvironment } = require(path.join(dist, 'src/testing'));
   const env = await createTestEnvironment({ appDir: path.join(__dirname, 'apps/hello-cities5'), timeSkipping: false });
   try {
     const replay = globalThis.__benchReplay;
@@ -99,24 +104,34 @@ function median(values) {
 }
 
 async function main() {
-  const ours = [];
-  const theirs = [];
-  // Alternate the two in each round so machine noise hits both alike.
-  for (let round = 0; round < ROUNDS; round++) {
-    ours.push(await runDurableRuntime());
-    theirs.push(await runDurableTaskJs());
-  }
-  const replay = await replayShareOneAtATime();
-  const oursOps = median(ours.map((r) => r.orchestrationsPerSecond));
-  const theirsOps = median(theirs.map((r) => r.orchestrationsPerSecond));
+  const baselineDist = process.env.BASELINE_DIST && path.resolve(process.env.BASELINE_DIST);
+  const subjects = { durableRuntime: () => runDurableRuntime(OURS), durableTaskJsInMemory: runDurableTaskJs };
+  if (baselineDist) subjects.baseline = () => runDurableRuntime(baselineDist);
+  const runs = Object.fromEntries(Object.keys(subjects).map((name) => [name, []]));
+  // Alternate the subjects in each round so machine noise hits all alike.
+  for (let i = 0; i < ROUNDS; i++) for (const [name, run] of Object.entries(subjects)) runs[name].push(await run());
+  const oneAtATime = { durableRuntime: await replayShareOneAtATime(OURS), ...(baselineDist && { baseline: await replayShareOneAtATime(baselineDist) }) };
+  const ops = Object.fromEntries(Object.entries(runs).map(([name, r]) => [name, median(r.map((x) => x.orchestrationsPerSecond))]));
+  const summary = (name) => ({
+    median: { orchestrationsPerSecond: ops[name], workItemsPerSecond: median(runs[name].map((r) => r.workItemsPerSecond)) },
+    runs: runs[name],
+    ...(oneAtATime[name] && { oneAtATime: oneAtATime[name] }),
+  });
   console.log(JSON.stringify({
     benchmark: 'HelloCities5 (5 sequential activities), one process, in-memory backends',
     orchestrations: COUNT,
     rounds: ROUNDS,
     node: process.version,
-    durableRuntime: { median: { orchestrationsPerSecond: oursOps, workItemsPerSecond: median(ours.map((r) => r.workItemsPerSecond)) }, runs: ours, oneAtATime: replay },
-    durableTaskJsInMemory: { median: { orchestrationsPerSecond: theirsOps, workItemsPerSecond: median(theirs.map((r) => r.workItemsPerSecond)) }, runs: theirs },
-    ratio: { durableRuntimeOverDurableTaskJs: round(oursOps / theirsOps) },
+    durableRuntime: summary('durableRuntime'),
+    durableTaskJsInMemory: summary('durableTaskJsInMemory'),
+    ...(baselineDist && { baseline: { dist: baselineDist, ...summary('baseline') } }),
+    ratio: {
+      durableRuntimeOverDurableTaskJs: round(ops.durableRuntime / ops.durableTaskJsInMemory),
+      ...(baselineDist && {
+        baselineOverDurableTaskJs: round(ops.baseline / ops.durableTaskJsInMemory),
+        durableRuntimeOverBaseline: round(ops.durableRuntime / ops.baseline),
+      }),
+    },
   }, null, 2));
 }
 

@@ -25,13 +25,16 @@ export interface InboxMessage extends TaskMessage {
   dequeueCount: number;
 }
 
-/** All visible messages for one instance, locked to one caller until completed, abandoned or expired. */
+/**
+ * All visible messages for one instance, locked to one caller until completed, abandoned or expired. Read-only: a
+ * backend may hand out the objects it stores (the memory backend does, frozen), so a reader never changes them.
+ */
 export interface InstanceWorkItem {
   instanceId: string;
   /** Absent when nothing was ever stored for this id (a first start, a first entity signal, a stray event). */
   instance?: InstanceRecord;
   /** Committed history of the current execution, in order. */
-  history: HistoryEvent[];
+  history: readonly HistoryEvent[];
   messages: InboxMessage[];
   /** Opaque; identifies this lock. */
   lockToken: string;
@@ -42,7 +45,8 @@ export type { InstanceCommit };
 
 /** An activity invocation handed to one caller. */
 export interface ActivityWorkItemLease {
-  task: ActivityTask;
+  /** Read-only, as a work item's history is. */
+  task: Readonly<ActivityTask>;
   /** Backend-specific id of the queue message. */
   messageId: string;
   dequeueCount: number;

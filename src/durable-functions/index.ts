@@ -3,7 +3,7 @@
 
 export { runOrchestratorEpisode } from './orchestrator-episode';
 export type { EpisodeOptions } from './orchestrator-episode';
-export { DEFAULT_HTTP_ASYNC_SLEEP_MS, type OrchestrationTriggerInput } from './orchestration-payload';
+export { DEFAULT_HTTP_ASYNC_SLEEP_MS, orchestrationTriggerJson, type OrchestrationTriggerInput } from './orchestration-payload';
 export { decodePayload, encodePayload } from './json-payload';
 export { buildEntityTriggerInput, entityBatchResult } from './entity-batch';
 export { activityTriggerInput, activityResult } from './activity-invocation';

@@ -32,14 +32,18 @@ export const LONG_RUNNING_TIMER_INTERVAL_DURATION = '3.00:00:00';
 /** .NET's `HttpOptions.DefaultAsyncRequestSleepTimeMilliseconds`. */
 export const DEFAULT_HTTP_ASYNC_SLEEP_MS = 30_000;
 
+/**
+ * The trigger input. Its `history` is rendered only if read: a worker that sends the payload as JSON takes
+ * `orchestrationTriggerJson` instead, built from each event's cached text (history-json.ts).
+ */
 export function orchestrationTriggerInput(
   instanceId: string,
   started: EventOf<'executionStarted'>,
-  history: JsHistoryEvent[],
+  history: () => JsHistoryEvent[],
+  historyJson: () => string,
 ): OrchestrationTriggerInput {
   const input = decodePayload(started.input);
-  return {
-    history,
+  const rest = {
     input: input === undefined ? null : input,
     instanceId,
     isReplaying: false,
@@ -50,4 +54,24 @@ export function orchestrationTriggerInput(
     maximumShortTimerDuration: MAXIMUM_SHORT_TIMER_DURATION,
     defaultHttpAsyncRequestSleepTimeMillseconds: DEFAULT_HTTP_ASYNC_SLEEP_MS,
   };
+  let rendered: JsHistoryEvent[] | undefined;
+  const payload: OrchestrationTriggerInput = {
+    get history() {
+      return (rendered ??= history());
+    },
+    set history(value) {
+      rendered = value;
+    },
+    ...rest,
+  };
+  // The same text JSON.stringify(payload) gives (history first), without rendering the history as objects.
+  triggerJson.set(payload, () => (rendered ? JSON.stringify(payload) : `{"history":${historyJson()},${JSON.stringify(rest).slice(1)}`));
+  return payload;
+}
+
+const triggerJson = new WeakMap<OrchestrationTriggerInput, () => string>();
+
+/** `JSON.stringify(triggerInput)`, cheaper for a payload made by orchestrationTriggerInput. */
+export function orchestrationTriggerJson(triggerInput: OrchestrationTriggerInput): string {
+  return triggerJson.get(triggerInput)?.() ?? JSON.stringify(triggerInput);
 }

@@ -37,7 +37,16 @@ export async function runOrchestratorEpisode(
   const history = new ReplayHistory(item);
   const name = history.started.name;
   const run = (newCount?: number, replayOnly?: boolean) =>
-    readOutcome(() => invoke(orchestrationTriggerInput(item.instanceId, history.started, history.render(newCount, replayOnly))));
+    readOutcome(() =>
+      invoke(
+        orchestrationTriggerInput(
+          item.instanceId,
+          history.started,
+          () => history.render(newCount, replayOnly),
+          () => history.renderJson(newCount, replayOnly),
+        ),
+      ),
+    );
 
   const outcome = await run();
   let ending: EpisodeEnding;

@@ -24,6 +24,8 @@ import { decodeTypedData, encodeTypedData } from './typed-data';
 export interface InvokeRequest {
   /** The decoded trigger value for non-HTTP triggers (sent to the library as JSON, or bytes for a Buffer). */
   triggerValue?: unknown;
+  /** `JSON.stringify(triggerValue)` when the caller has it already: sent as is instead of serializing it again. */
+  triggerJson?: string;
   /** The HTTP request for HTTP triggers (non-streaming apps). */
   http?: RpcHttpData;
   /** Becomes `context.triggerMetadata` (camel-cased by the library) for non-HTTP, non-timer triggers. */
@@ -165,7 +167,7 @@ export class LoadedFunctionApp implements FunctionApp {
         }))
       : undefined;
     const { invocationId, response } = await this.invokeRpc(fn.name, {
-      inputData: [{ name: fn.triggerBindingName, data: request.http ? { http: request.http } : encodeTypedData(request.triggerValue) }],
+      inputData: [{ name: fn.triggerBindingName, data: request.http ? { http: request.http } : request.triggerJson !== undefined ? { json: request.triggerJson } : encodeTypedData(request.triggerValue) }],
       triggerMetadata,
       invocationId: request.invocationId,
     });

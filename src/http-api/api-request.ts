@@ -55,9 +55,12 @@ export function pathSegments(rest: string): string[] {
 }
 
 /** Reads the whole body as UTF-8, refusing more than `maxBytes` with 413 before buffering it. */
+export function bodyTooLarge(maxBytes: number): HttpApiError {
+  return new HttpApiError(413, `The request body is larger than ${maxBytes} bytes; send a smaller input or raise the runtime's body size limit.`);
+}
+
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
-  const tooLarge = () =>
-    new HttpApiError(413, `The request body is larger than ${maxBytes} bytes; send a smaller input or raise the runtime's body size limit.`);
+  const tooLarge = () => bodyTooLarge(maxBytes);
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {

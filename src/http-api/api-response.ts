@@ -39,18 +39,25 @@ export function isLoggedRefusal(error: unknown): boolean {
   return error instanceof OperationNotApplicableError;
 }
 
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** The answer's body as JSON text; undefined for an empty body. */
+export function responseJson(response: ApiResponse): string | undefined {
+  return response.rawJson ?? (response.body === undefined ? undefined : JSON.stringify(response.body));
+}
+
 export function writeResponse(res: ServerResponse, response: ApiResponse): void {
   if (res.headersSent || res.destroyed) return;
   res.statusCode = response.status;
   for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
-  const json = response.rawJson ?? (response.body === undefined ? undefined : JSON.stringify(response.body));
+  const json = responseJson(response);
   if (json === undefined) {
     res.setHeader('Content-Length', '0');
     res.end();
     return;
   }
   const bytes = Buffer.from(json, 'utf8');
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Type', JSON_CONTENT_TYPE);
   res.setHeader('Content-Length', String(bytes.length));
   res.end(bytes);
 }

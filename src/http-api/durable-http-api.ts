@@ -2,12 +2,12 @@
 // /runtime/webhooks/durabletask (key-checked with --require-keys), the same routes on the local RPC
 // listener, and the `durableClient` binding payload that points durable-functions at them.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { silentLogger, systemClock, type Clock, type Logger } from '../core';
 import type { TaskHubClient } from '../taskhub';
 import type { ApiContext } from './api-context';
-import { pathBelow, pathSegments, readBody, splitTarget, type ApiRequest } from './api-request';
-import { errorBody, errorResponse, isLoggedRefusal, writeResponse, type ApiResponse } from './api-response';
+import { bodyTooLarge, pathBelow, pathSegments, readBody, splitTarget, type ApiRequest } from './api-request';
+import { errorBody, errorResponse, isLoggedRefusal, JSON_CONTENT_TYPE, responseJson, writeResponse, type ApiResponse } from './api-response';
 import { presentsKey } from './function-keys';
 import { durableClientPayload, WEBHOOK_PATH, type DurableClientPayload } from './management-urls';
 import { QueryParameters } from './query-parameters';
@@ -108,35 +108,70 @@ export class DurableHttpApi {
     await this.serve(req, res, { rest, rawQuery, requestOrigin, linkOrigin: this.origin, checkKeys: false });
   }
 
-  private async serve(
-    req: IncomingMessage,
-    res: ServerResponse,
-    target: { rest: string; rawQuery: string; requestOrigin: string; linkOrigin: string; checkKeys: boolean },
-  ): Promise<void> {
-    const method = (req.method ?? 'GET').toUpperCase();
+  /**
+   * Answers one request to the local RPC endpoint without a socket, exactly as the listener would: for a client in
+   * this process (the test environment's `env.client`), which would otherwise pay for HTTP to itself. `url` is an
+   * absolute URL under `rpcBaseUrl`; `headers` are lower-case, as Node hands them to a server.
+   */
+  async answerRpc(request: { method: string; url: string; headers: IncomingHttpHeaders; body: string; signal?: AbortSignal }): Promise<RpcAnswer> {
+    const { path, rawQuery } = splitTarget(request.url);
+    const rest = pathBelow(path, RPC_BASE_PATH);
+    if (!this.rpc || !request.url.startsWith(this.rpc.baseUrl) || rest === undefined) {
+      throw new RangeError(`The in-process RPC call reaches only ${this.rpc?.baseUrl ?? 'the started RPC endpoint'}, but was asked for ${request.url}.`);
+    }
+    const maxBytes = this.maxBodyBytes;
+    const body = Buffer.byteLength(request.body, 'utf8') > maxBytes ? Promise.reject(bodyTooLarge(maxBytes)) : Promise.resolve(request.body);
+    body.catch(() => undefined);
+    const response = await this.answer(request.method, request.url, request.headers, () => body, request.signal ?? new AbortController().signal, {
+      rest,
+      rawQuery,
+      requestOrigin: this.rpc.origin,
+      linkOrigin: this.origin,
+      checkKeys: false,
+    });
+    const json = responseJson(response);
+    const headers: Record<string, string> = { ...response.headers };
+    if (json !== undefined) headers['content-type'] = JSON_CONTENT_TYPE;
+    return { status: response.status, headers, body: json ?? '' };
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse, target: Target): Promise<void> {
     const callerGone = new AbortController();
     res.once('close', () => callerGone.abort());
+    let body: Promise<string> | undefined;
+    const read = () => (body ??= readBody(req, this.maxBodyBytes));
+    writeResponse(res, await this.answer(req.method ?? 'GET', req.url ?? '/', req.headers, read, callerGone.signal, target));
+  }
+
+  private async answer(
+    rawMethod: string,
+    rawUrl: string,
+    headers: IncomingHttpHeaders,
+    body: () => Promise<string>,
+    signal: AbortSignal,
+    target: Target,
+  ): Promise<ApiResponse> {
+    const method = rawMethod.toUpperCase();
     let response: ApiResponse;
     let segments: string[] = [];
     try {
       const query = new QueryParameters(target.rawQuery);
-      if (target.checkKeys && this.ctx.webhook.systemKey && !presentsKey(this.ctx.webhook.systemKey, query, req.headers)) {
+      if (target.checkKeys && this.ctx.webhook.systemKey && !presentsKey(this.ctx.webhook.systemKey, query, headers)) {
         response = {
           status: 401,
           body: errorBody('This route requires the system key: pass it as code=<key> or in the x-functions-key header (the CLI prints it at start-up).'),
         };
       } else {
         segments = pathSegments(target.rest);
-        let body: Promise<string> | undefined;
         const request: ApiRequest = {
           method,
           segments,
           query,
-          headers: req.headers,
-          url: /^https?:\/\//i.test(req.url ?? '') ? req.url! : `${target.requestOrigin}${req.url ?? '/'}`,
+          headers,
+          url: /^https?:\/\//i.test(rawUrl) ? rawUrl : `${target.requestOrigin}${rawUrl}`,
           linkOrigin: target.linkOrigin,
-          signal: callerGone.signal,
-          body: () => (body ??= readBody(req, this.maxBodyBytes)),
+          signal,
+          body,
         };
         response = await dispatch(this.ctx, request);
       }
@@ -146,8 +181,23 @@ export class DurableHttpApi {
     }
     // The query is never logged: it may carry the system key.
     this.logger.debug(`Durable HTTP API: ${method} ${segments.join('/')} -> ${response.status}`);
-    writeResponse(res, response);
+    return response;
   }
+}
+
+interface Target {
+  rest: string;
+  rawQuery: string;
+  requestOrigin: string;
+  linkOrigin: string;
+  checkKeys: boolean;
+}
+
+/** What `answerRpc` gives back: the status, headers and body text the listener would have sent. */
+export interface RpcAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
 }
 
 /** The origin the caller used (its Host header), for links and Location headers; undefined when the header is unusable. */

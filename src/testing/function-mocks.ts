@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type * as functions from '@azure/functions';
 import type * as df from 'durable-functions';
 import { requireFromApp, type FunctionApp } from '../functions-host';
-import type { FunctionInvoker } from '../worker';
+import type { FunctionInvoker, InvokeRequest } from '../worker';
 
 /** An activity handler, as `df.app.activity(name, { handler })` takes it. */
 export type ActivityMock = (input: any, context: functions.InvocationContext) => unknown;
@@ -51,7 +51,7 @@ export class FunctionMocks implements FunctionInvoker {
     return this.#mocks.get(name.toLowerCase()) ?? this.#app.getFunction(name);
   }
 
-  async invoke(name: string, request: { triggerValue?: unknown; triggerMetadata?: Record<string, unknown> }): Promise<{ returnValue: unknown }> {
+  async invoke(name: string, request: InvokeRequest): Promise<{ returnValue: unknown }> {
     const mock = this.#mocks.get(name.toLowerCase());
     if (!mock) return this.#app.invoke(name, request);
     const { InvocationContext } = requireFromApp(this.#app.appDir, '@azure/functions') as typeof functions;

@@ -1,5 +1,5 @@
 // env.client: the durable client the app's `durableClient` binding gets — built by the app's own durable-functions
-// from the same binding payload, so it calls the same HTTP API — plus what a test needs on top: waiting (with time
+// from the same binding payload, so it calls the same HTTP API (answered in-process: in-process-rpc.ts) — plus what a test needs on top: waiting (with time
 // skipping) for an instance to finish or to reach a status, and reading its history.
 
 import type * as df from 'durable-functions';
@@ -7,6 +7,7 @@ import { isTerminal } from '../core';
 import { requireFromApp, type FunctionApp } from '../functions-host';
 import type { DurableClientPayload } from '../http-api';
 import type { TaskHubClient } from '../taskhub';
+import { answerInProcess, type AnswerRpc } from './in-process-rpc';
 
 export interface WaitOptions {
   /** Real time before the wait gives up, with the instance's current status (default 30 s). */
@@ -46,6 +47,8 @@ export function createTestDurableClient(options: {
   payload: () => DurableClientPayload;
   taskHub: TaskHubClient;
   whileWaiting: WhileWaiting;
+  /** Answers the client's calls to the RPC endpoint in-process (in-process-rpc.ts). */
+  answerRpc: AnswerRpc;
 }): TestDurableClient {
   const { app, taskHub, whileWaiting } = options;
   // getClient as the app's HTTP starters call it, with a context whose durableClient input is the binding payload.
@@ -55,6 +58,7 @@ export function createTestDurableClient(options: {
     options: { extraInputs: [clientInput] },
     extraInputs: { get: () => options.payload() },
   } as never);
+  answerInProcess(client, options.answerRpc, app.appDir);
 
   const exists = async (instanceId: string) => {
     if (!(await taskHub.getOrchestration(instanceId))) throw new Error(`There is no orchestration instance '${instanceId}' to wait for.`);

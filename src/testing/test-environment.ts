@@ -81,7 +81,13 @@ export async function createTestEnvironment(options: TestEnvironmentOptions): Pr
     nextVisibleAt: () => backend.nextVisibleAt(),
   });
   const whileWaiting: WhileWaiting = (work, stillWaiting) => (options.timeSkipping === false ? work : skipper.during(work, stillWaiting));
-  const client = durable && createTestDurableClient({ app, payload: () => durable.api.clientPayload(), taskHub: durable.taskHub, whileWaiting });
+  const client = durable && createTestDurableClient({
+      app,
+      payload: () => durable.api.clientPayload(),
+      taskHub: durable.taskHub,
+      whileWaiting,
+      answerRpc: (request) => durable.api.answerRpc(request),
+    });
   const restoring = (name: string, set: () => void) => {
     set();
     return () => mocks.restore(name);

@@ -11,8 +11,15 @@ export interface FunctionInvoker {
   getFunction(name: string): InvocableFunction | undefined;
   invoke(
     name: string,
-    request: { triggerValue?: unknown; triggerMetadata?: Record<string, unknown> },
+    request: InvokeRequest,
   ): Promise<{ returnValue: unknown }>;
+}
+
+export interface InvokeRequest {
+  triggerValue?: unknown;
+  /** `JSON.stringify(triggerValue)` when the caller has it already (an orchestrator's payload): sent as is. */
+  triggerJson?: string;
+  triggerMetadata?: Record<string, unknown>;
 }
 
 /** The platform's error for calling a function that is missing or of another kind (spec §1.1). */

@@ -18,6 +18,7 @@ import {
   buildEntityTriggerInput,
   entityBatchResult,
   isBuiltInActivity,
+  orchestrationTriggerJson,
   OrchestratorWorkItemError,
   runOrchestratorEpisode,
 } from '../durable-functions';
@@ -28,7 +29,10 @@ export async function runOrchestratorWorkItem(app: FunctionInvoker, item: Orches
   const name = orchestrationName(item);
   const fn = findFunction(app, name, 'orchestrationTrigger');
   if (!fn) return failOrchestration(item, { errorType: 'FunctionNotFound', errorMessage: missingFunctionMessage(name, 'orchestrator') });
-  return runOrchestratorEpisode(item, async (triggerInput) => (await app.invoke(fn.name, { triggerValue: triggerInput })).returnValue);
+  return runOrchestratorEpisode(
+    item,
+    async (triggerInput) => (await app.invoke(fn.name, { triggerValue: triggerInput, triggerJson: orchestrationTriggerJson(triggerInput) })).returnValue,
+  );
 }
 
 export async function runActivityWorkItem(app: FunctionInvoker, item: ActivityWorkItem, builtIns?: BuiltInActivityDeps): Promise<ActivityResult> {

@@ -21,6 +21,7 @@ import type {
 } from '../backend';
 import { InstanceExistsError, LockLostError } from '../errors';
 import { ChangeNotifier } from './change-notifier';
+import { frozenCopy } from './frozen-copy';
 import { countByStatus, matchesQuery, pageOf } from './instance-query';
 import { VisibilityAlarm } from './visibility-alarm';
 
@@ -30,6 +31,9 @@ export interface MemoryBackendOptions {
   /** How long lockNextInstance / lockNextActivity wait for work, in real ms, when no signal ends the wait first. */
   maxWaitMs?: number;
 }
+
+// Stored records, histories and tasks are frozen copies (frozen-copy.ts): work items carry them as they are
+// (read-only, see InstanceWorkItem), while client reads and inbox messages still get copies of their own.
 
 interface StoredMessage {
   messageId: string;
@@ -42,8 +46,8 @@ interface StoredMessage {
 }
 
 interface InstanceEntry {
-  record?: InstanceRecord;
-  history: HistoryEvent[];
+  record?: Readonly<InstanceRecord>;
+  history: readonly HistoryEvent[];
   /** In arrival order. */
   inbox: StoredMessage[];
   lock?: { token: string; messageIds: Set<string> };
@@ -51,13 +55,14 @@ interface InstanceEntry {
 
 interface StoredActivity {
   messageId: string;
-  task: ActivityTask;
+  task: Readonly<ActivityTask>;
   visibleAt: number;
   dequeueCount: number;
   lockToken?: string;
 }
 
 const DEFAULT_MAX_WAIT_MS = 30_000;
+const EMPTY_HISTORY: readonly HistoryEvent[] = Object.freeze([]);
 
 export class MemoryBackend implements Backend {
   readonly description = 'memory';
@@ -73,6 +78,11 @@ export class MemoryBackend implements Backend {
   private readonly instanceWaiters = new ChangeNotifier();
   private readonly activityWaiters = new ChangeNotifier();
   private readonly alarm: VisibilityAlarm;
+  /** Activities enqueued and not yet answered, per instance. */
+  private readonly activitiesOut = new Map<string, number>();
+  /** Instances given an answer this event-loop turn while more of their activities are out (see gate()). */
+  private readonly gated = new Set<string>();
+  private gateOpening?: NodeJS.Immediate;
   private lastId = 0;
   private stopped = false;
 
@@ -102,8 +112,8 @@ export class MemoryBackend implements Backend {
     const entry = this.entryOf(record.instanceId);
     // A work item of the replaced execution must not write over the new one.
     this.endLock(entry);
-    entry.record = structuredClone(record);
-    entry.history = [];
+    entry.record = frozenCopy(record);
+    entry.history = EMPTY_HISTORY;
     this.enqueue(start);
     this.instanceWaiters.notify();
   }
@@ -119,7 +129,7 @@ export class MemoryBackend implements Backend {
   }
 
   async getHistory(instanceId: string): Promise<HistoryEvent[]> {
-    return structuredClone(this.entries.get(instanceId)?.history ?? []);
+    return structuredClone((this.entries.get(instanceId)?.history ?? EMPTY_HISTORY) as HistoryEvent[]);
   }
 
   async queryInstances(query: InstanceQuery): Promise<InstancePage> {
@@ -164,12 +174,13 @@ export class MemoryBackend implements Backend {
     for (const message of entry.inbox) if (handedOut.has(message.messageId)) message.held = true;
     if (commit.instance === null) {
       entry.record = undefined;
-      entry.history = [];
+      entry.history = EMPTY_HISTORY;
     } else {
-      entry.record = structuredClone(commit.instance);
-      entry.history = 'replace' in commit.history
-        ? structuredClone(commit.history.replace)
-        : entry.history.concat(structuredClone(commit.history.append));
+      entry.record = frozenCopy(commit.instance);
+      // A new array each time (the old one may still be in a reader's hands); the events themselves are shared.
+      entry.history = Object.freeze('replace' in commit.history
+        ? frozenCopy(commit.history.replace)
+        : entry.history.concat(frozenCopy(commit.history.append)));
     }
     this.endLock(entry);
     for (const message of commit.messages) this.enqueue(message);
@@ -201,6 +212,13 @@ export class MemoryBackend implements Backend {
   async completeActivity(lease: ActivityWorkItemLease, result: OutboundMessage): Promise<void> {
     this.leasedActivity(lease, true);
     this.activities.delete(lease.messageId);
+    const out = (this.activitiesOut.get(lease.task.instanceId) ?? 1) - 1;
+    if (out > 0) {
+      this.activitiesOut.set(lease.task.instanceId, out);
+      this.gate(lease.task.instanceId);
+    } else {
+      this.activitiesOut.delete(lease.task.instanceId);
+    }
     this.enqueue(result);
     this.instanceWaiters.notify();
   }
@@ -257,7 +275,7 @@ export class MemoryBackend implements Backend {
     const now = this.clock.now();
     for (const instanceId of this.busy) {
       const entry = this.entries.get(instanceId)!;
-      if (entry.lock || !hasVisibleMessage(entry, now)) continue;
+      if (entry.lock || this.gated.has(instanceId) || !hasVisibleMessage(entry, now)) continue;
       const messages = entry.inbox.filter((m) => m.held || m.visibleAt <= now);
       const token = this.newId('lock');
       entry.lock = { token, messageIds: new Set(messages.map((m) => m.messageId)) };
@@ -267,8 +285,9 @@ export class MemoryBackend implements Backend {
       for (const message of messages) message.dequeueCount++;
       return {
         instanceId,
-        ...(entry.record && { instance: structuredClone(entry.record) }),
-        history: structuredClone(entry.history),
+        ...(entry.record && { instance: entry.record as InstanceRecord }),
+        history: entry.history,
+        // Copies: their events become the caller's history to append (backend-conformance "copies data in and out").
         messages: messages.map((m) => ({ ...structuredClone(m.message), messageId: m.messageId, dequeueCount: m.dequeueCount })),
         lockToken: token,
       };
@@ -283,7 +302,7 @@ export class MemoryBackend implements Backend {
       activity.lockToken = this.newId('lease');
       activity.dequeueCount++;
       const { messageId, dequeueCount, lockToken } = activity;
-      return { task: structuredClone(activity.task), messageId, dequeueCount, lockToken };
+      return { task: activity.task, messageId, dequeueCount, lockToken };
     }
     return undefined;
   }
@@ -326,14 +345,15 @@ export class MemoryBackend implements Backend {
   }
 
   private enqueueActivity(task: ActivityTask): void {
+    this.activitiesOut.set(task.instanceId, (this.activitiesOut.get(task.instanceId) ?? 0) + 1);
     const messageId = this.newId('activity');
-    this.activities.set(messageId, { messageId, task: structuredClone(task), visibleAt: this.clock.now(), dequeueCount: 0 });
+    this.activities.set(messageId, { messageId, task: frozenCopy(task), visibleAt: this.clock.now(), dequeueCount: 0 });
   }
 
   private entryOf(instanceId: string): InstanceEntry {
     let entry = this.entries.get(instanceId);
     if (!entry) {
-      entry = { history: [], inbox: [] };
+      entry = { history: EMPTY_HISTORY, inbox: [] };
       this.entries.set(instanceId, entry);
     }
     return entry;
@@ -349,7 +369,7 @@ export class MemoryBackend implements Backend {
 
   private records(): InstanceRecord[] {
     const records: InstanceRecord[] = [];
-    for (const entry of this.entries.values()) if (entry.record) records.push(entry.record);
+    for (const entry of this.entries.values()) if (entry.record) records.push(entry.record as InstanceRecord);
     return records;
   }
 
@@ -370,6 +390,20 @@ export class MemoryBackend implements Backend {
   /** A message became due later than now: make sure a waiting caller wakes then. */
   private wakeAt(visibleAt: number): void {
     if (this.instanceWaiters.waiting + this.activityWaiters.waiting > 0 && visibleAt > this.clock.now()) this.alarm.arm(visibleAt);
+  }
+
+  /**
+   * Holds the instance back from lock callers until the current event-loop turn ends. Its answers then go out
+   * together in one work item: without this, a fan-out of n activities whose answers arrive one by one would be
+   * replayed once per answer (n episodes, each replaying a history that grows with n).
+   */
+  private gate(instanceId: string): void {
+    this.gated.add(instanceId);
+    this.gateOpening ??= setImmediate(() => {
+      this.gateOpening = undefined;
+      this.gated.clear();
+      this.instanceWaiters.notify();
+    });
   }
 
   private notifyAll(): void {

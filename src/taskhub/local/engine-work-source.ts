@@ -10,6 +10,7 @@ import {
   applyOrchestratorResult,
   entityWorkItem,
   inboundEvent,
+  isTerminal,
   isoTime,
   orchestratorWorkItem,
   processInbox,
@@ -40,8 +41,11 @@ export interface EngineWorkSourceOptions {
   logger: Logger;
   /** Fresh context for each step of the engine's rules (time, ids, batch size). */
   context(): EngineContext;
-  /** Told after each commit the engine made for an instance (waitForCompletion listens). */
-  committed(instanceId: string): void;
+  /**
+   * Told after a commit that ended the instance (a terminal status, or the record deleted): what waitForCompletion
+   * waits for. Other commits are not told, so a waiter does not re-read the instance after every episode.
+   */
+  ended(instanceId: string): void;
 }
 
 /** Backend pulls in flight per source at most, however many callers wait. */
@@ -186,8 +190,10 @@ export class EngineWorkSource {
    */
   private async commit(item: InstanceWorkItem, build: () => InstanceCommit): Promise<void> {
     const { backend, logger } = this.options;
+    let commit: InstanceCommit;
     try {
-      await backend.completeInstance(item, build());
+      commit = build();
+      await backend.completeInstance(item, commit);
     } catch (error) {
       if (error instanceof LockLostError) {
         logger.warn(error.message);
@@ -197,7 +203,7 @@ export class EngineWorkSource {
       await backend.abandonInstance(item, delayMs).catch(() => undefined);
       throw error;
     }
-    this.options.committed(item.instanceId);
+    if (commit.instance === null || isTerminal(commit.instance.status)) this.options.ended(item.instanceId);
   }
 
   private async giveBack(token: string, delayMs: number): Promise<void> {

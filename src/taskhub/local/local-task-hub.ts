@@ -88,7 +88,7 @@ export class LocalTaskHub implements TaskHub {
       backend: this.backend,
       logger: this.logger,
       context: () => this.engineContext(),
-      committed: (instanceId) => this.changes.notify(instanceId),
+      ended: (instanceId) => this.changes.notify(instanceId),
     });
   }
 

@@ -1,13 +1,15 @@
 // durable-functions' own DurableClient (v3.5, obtained through df.getClient as a function would) against
 // the API over real HTTP, so the library's parsing of every answer is exercised (specs/durable-functions-
 // protocol.md §6.2): once through rpcBaseUrl, as durable-functions always does with our payload, and once
-// through the management URL templates alone (the legacy form), with keys required.
+// through the management URL templates alone (the legacy form), with keys required; and once through rpcBaseUrl
+// answered in-process (DurableHttpApi.answerRpc), as createTestEnvironment's env.client is: same results, same errors.
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { DurableClientPayload } from '../../../src/http-api';
 import { httpCall } from '../../support/http-call';
 import { startApiServer, type ApiServer } from '../../support/http-api-server';
 import { ScriptedTaskHub } from '../../support/scripted-task-hub';
+import { answerInProcess } from '../../../src/testing/in-process-rpc';
 
 function clientFor(payload: DurableClientPayload | Omit<DurableClientPayload, 'rpcBaseUrl'>): df.DurableClient {
   const input = df.input.durableClient();
@@ -19,6 +21,7 @@ function clientFor(payload: DurableClientPayload | Omit<DurableClientPayload, 'r
 const modes = [
   { mode: 'rpcBaseUrl', requireKeys: false },
   { mode: 'URL templates with keys', requireKeys: true },
+  { mode: 'rpcBaseUrl in-process', requireKeys: false },
 ] as const;
 
 describe.each(modes)('DurableClient through $mode', ({ mode, requireKeys }) => {
@@ -34,6 +37,9 @@ describe.each(modes)('DurableClient through $mode', ({ mode, requireKeys }) => {
     const payload = server.api.clientPayload();
     if (mode === 'rpcBaseUrl') {
       client = clientFor(payload);
+    } else if (mode === 'rpcBaseUrl in-process') {
+      client = clientFor(payload);
+      answerInProcess(client, (request) => server.api.answerRpc(request), process.cwd());
     } else {
       const { rpcBaseUrl: _rpc, ...templatesOnly } = payload;
       client = clientFor(templatesOnly);

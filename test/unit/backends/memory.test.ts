@@ -7,7 +7,7 @@ import { ManualClock, type InstanceRecord } from '../../../src/core';
 import { LockLostError } from '../../../src/backends';
 import { MemoryBackend } from '../../../src/backends/memory';
 import { commitOf } from '../../conformance/backend-driver';
-import { activityTask, iso, orchestrationRecord, raisedEvent, startMessage, taskScheduled } from '../../conformance/durable-fixtures';
+import { activityResult, activityTask, iso, orchestrationRecord, raisedEvent, startMessage, taskScheduled } from '../../conformance/durable-fixtures';
 
 const NO_REPLACE = { replaceableStatuses: [] };
 
@@ -96,6 +96,41 @@ describe('MemoryBackend', () => {
       expect(await backend.lockNextInstance(AbortSignal.abort())).toBeUndefined();
       await backend.start();
       expect((await backend.lockNextInstance(AbortSignal.abort()))?.instanceId).toBe('after-stop');
+    });
+  });
+
+  describe('batching activity answers', () => {
+    /** Lets every queued microtask run (many awaits deep), but no macrotask. */
+    async function drainMicrotasks(): Promise<void> {
+      for (let i = 0; i < 50; i++) await Promise.resolve();
+    }
+
+    async function fanOut(instanceId: string, width: number) {
+      const record = await create(instanceId);
+      const item = (await backend.lockNextInstance())!;
+      const tasks = Array.from({ length: width }, (_, i) => activityTask(record, taskScheduled(i, 'Work', undefined, clock.now())));
+      await backend.completeInstance(item, commitOf(item, { activities: tasks }));
+      return Promise.all(tasks.map(() => backend.lockNextActivity().then((lease) => lease!)));
+    }
+
+    it('answers that arrive in one event-loop turn while more activities are out go to a waiting caller in one work item', async () => {
+      const leases = await fanOut('fan-1', 4);
+      const waiting = backend.lockNextInstance(AbortSignal.timeout(10_000));
+      for (const lease of leases.slice(0, 3)) {
+        await backend.completeActivity(lease, activityResult(lease.task, '"done"', clock.now()));
+        await drainMicrotasks();
+      }
+      const item = await waiting;
+      expect(item?.messages.map((m) => m.event.type === 'taskCompleted' && m.event.taskScheduledId)).toEqual([0, 1, 2]);
+    });
+
+    it('the answer to an instance’s last activity out goes to a waiting caller within the turn', async () => {
+      const [lease] = await fanOut('fan-2', 1);
+      let handedOut: string | undefined;
+      void backend.lockNextInstance(AbortSignal.timeout(10_000)).then((item) => (handedOut = item?.instanceId));
+      await backend.completeActivity(lease, activityResult(lease.task, '"done"', clock.now()));
+      await drainMicrotasks();
+      expect(handedOut).toBe('fan-2');
     });
   });
 

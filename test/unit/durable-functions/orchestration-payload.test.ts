@@ -41,6 +41,29 @@ describe('trigger payload (§2.1)', () => {
   });
 });
 
+describe('trigger payload as JSON text', () => {
+  it('is exactly JSON.stringify of the trigger input in every episode, though each event is rendered once and reused', async () => {
+    const driver = new OrchestrationDriver(function* (context: any) {
+      let failed = '';
+      try {
+        yield context.df.callActivity('Boom', 1);
+      } catch (error) {
+        failed = (error as Error).message;
+      }
+      const second = yield context.df.callActivity('Hello', 'Tokyo');
+      return [failed, second];
+    });
+    await driver.episode();
+    driver.advance(1000).failTask(0, 'it broke');
+    await driver.episode();
+    driver.advance(1000).completeTask(1, 'Hello Tokyo');
+    await driver.episode();
+    expect(driver.output).toEqual([expect.stringContaining('it broke'), 'Hello Tokyo']);
+    expect(driver.triggerJson).toHaveLength(driver.invocations.length);
+    driver.invocations.forEach((input, i) => expect(driver.triggerJson[i]).toBe(JSON.stringify(input)));
+  });
+});
+
 describe('history rendering (§2.2, §2.3)', () => {
   it('renders PascalCase events with DTFx numbers, ISO timestamps with Z, and IsPlayed only for past episodes', async () => {
     const driver = new OrchestrationDriver(function* (context: any) {

@@ -13,7 +13,7 @@ import type {
   OrchestratorAction,
   OrchestratorResult,
 } from '../../../../src/core';
-import { runOrchestratorEpisode, type EpisodeOptions, type OrchestrationTriggerInput } from '../../../../src/durable-functions';
+import { orchestrationTriggerJson, runOrchestratorEpisode, type EpisodeOptions, type OrchestrationTriggerInput } from '../../../../src/durable-functions';
 
 // The handler df.app.orchestration registers is built from the library's own classes (spec §1.1).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -46,6 +46,8 @@ export class OrchestrationDriver {
   completion?: CompleteOrchestrationAction;
   /** Every trigger input the library received, and what the orchestrator logged, for inspection. */
   readonly invocations: OrchestrationTriggerInput[] = [];
+  /** The JSON text of each trigger input, as the worker sends it. */
+  readonly triggerJson: string[] = [];
   readonly logs: string[] = [];
   private readonly handler: (input: unknown, context: InvocationContext) => Promise<unknown>;
 
@@ -161,7 +163,9 @@ export class OrchestrationDriver {
 
   private async invoke(input: OrchestrationTriggerInput): Promise<unknown> {
     // The worker hands over parsed JSON and decodes the return value from RpcTypedData JSON (spec §1.3).
-    const wire = JSON.parse(JSON.stringify(input)) as OrchestrationTriggerInput;
+    const json = orchestrationTriggerJson(input);
+    this.triggerJson.push(json);
+    const wire = JSON.parse(json) as OrchestrationTriggerInput;
     this.invocations.push(JSON.parse(JSON.stringify(input)) as OrchestrationTriggerInput); // the library mutates its input
     const context = new InvocationContext({ functionName: this.name, logHandler: (_level, ...args) => this.logs.push(args.join(' ')) });
     try {
