@@ -14,6 +14,8 @@ export interface ProcessWideState {
   readonly importedEsmFiles: Set<string>;
   /** Environment variables earlier loads set from local.settings.json (see applyLocalSettings). */
   readonly settingsSetByHost: Map<string, string>;
+  /** Variables loads still open wrote, with what to put back once the last of them is done (see recordEnvironmentWrites). */
+  readonly environmentWrites: Map<string, { original?: string; hostSetOriginal?: string; holders: number; value?: string }>;
   /** The tail of the chain that serializes loads. */
   loading: Promise<unknown>;
 }
@@ -26,5 +28,6 @@ export const processWide: ProcessWideState = (holder[KEY] ??= {
   modulesOfEarlierLoads: new Set(),
   importedEsmFiles: new Set(),
   settingsSetByHost: new Map(),
+  environmentWrites: new Map(),
   loading: Promise.resolve(),
 });
