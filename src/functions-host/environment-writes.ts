@@ -3,17 +3,17 @@
 // done with: in-process, createTestEnvironment's close() does, or one jest file's settings would stay in the worker
 // process for the next file it runs.
 
-import { processWide } from './process-wide-state';
+import { processWide, type EnvironmentWrites } from './process-wide-state';
 
 /**
- * Runs `write` against a view of `env` that records every variable it sets, and returns the undo. Loads open at the
- * same time may set the same variable: the last of them to be undone puts back what it was before the first, unless
- * something other than a load set it meanwhile (then it is that code's, and stays).
+ * Runs `write` against a view of `env` that records every variable it sets, and returns the undo: each variable goes
+ * back to its value before the load, unless something else set it since (then it is that code's and stays). When a
+ * later load that is still open wrote the same variable, the undo leaves it to that load, handing it the older value.
  */
 export function recordEnvironmentWrites(env: NodeJS.ProcessEnv, write: (env: NodeJS.ProcessEnv) => void): () => void {
-  const { environmentWrites: held, settingsSetByHost } = processWide;
+  const { openEnvironmentWrites: open, settingsSetByHost: hostSet } = processWide;
   const before = { ...env };
-  const hostSetBefore = new Map(settingsSetByHost);
+  const hostSetBefore = new Map(hostSet);
   const keys = new Set<string>();
   write(
     new Proxy(env, {
@@ -23,27 +23,27 @@ export function recordEnvironmentWrites(env: NodeJS.ProcessEnv, write: (env: Nod
       },
     }),
   );
-  for (const key of keys) {
-    const entry = held.get(key);
-    if (entry) entry.holders += 1;
-    else held.set(key, { original: before[key], hostSetOriginal: hostSetBefore.get(key), holders: 1, value: undefined });
-    held.get(key)!.value = env[key];
-  }
+  const writes: EnvironmentWrites = new Map(
+    [...keys].map((key) => [key, { previous: before[key], hostPrevious: hostSetBefore.get(key), value: env[key] }]),
+  );
+  open.push(writes);
 
-  let undone = false;
   return () => {
-    if (undone) return;
-    undone = true;
-    for (const key of keys) {
-      const entry = held.get(key);
-      if (!entry || --entry.holders > 0) continue;
-      held.delete(key);
-      if (env[key] === entry.value) {
-        if (entry.original === undefined) delete env[key];
-        else env[key] = entry.original;
+    const index = open.indexOf(writes);
+    if (index < 0) return;
+    open.splice(index, 1);
+    for (const [key, write] of writes) {
+      const later = open.slice(index).find((other) => other.has(key));
+      if (later) {
+        Object.assign(later.get(key)!, { previous: write.previous, hostPrevious: write.hostPrevious });
+        continue;
       }
-      if (entry.hostSetOriginal === undefined) settingsSetByHost.delete(key);
-      else settingsSetByHost.set(key, entry.hostSetOriginal);
+      if (env[key] === write.value) {
+        if (write.previous === undefined) delete env[key];
+        else env[key] = write.previous;
+      }
+      if (write.hostPrevious === undefined) hostSet.delete(key);
+      else hostSet.set(key, write.hostPrevious);
     }
   };
 }

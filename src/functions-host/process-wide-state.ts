@@ -14,11 +14,14 @@ export interface ProcessWideState {
   readonly importedEsmFiles: Set<string>;
   /** Environment variables earlier loads set from local.settings.json (see applyLocalSettings). */
   readonly settingsSetByHost: Map<string, string>;
-  /** Variables loads still open wrote, with what to put back once the last of them is done (see recordEnvironmentWrites). */
-  readonly environmentWrites: Map<string, { original?: string; hostSetOriginal?: string; holders: number; value?: string }>;
+  /** What each load not yet undone wrote into the environment, oldest first (see recordEnvironmentWrites). */
+  readonly openEnvironmentWrites: EnvironmentWrites[];
   /** The tail of the chain that serializes loads. */
   loading: Promise<unknown>;
 }
+
+/** Variable → its value before the load (and in settingsSetByHost), and the value the load wrote. */
+export type EnvironmentWrites = Map<string, { previous?: string; hostPrevious?: string; value?: string }>;
 
 const KEY = Symbol.for('durable-runtime.functions-host.process-wide-state');
 const holder = appGlobal as unknown as Record<symbol, ProcessWideState | undefined>;
@@ -28,6 +31,6 @@ export const processWide: ProcessWideState = (holder[KEY] ??= {
   modulesOfEarlierLoads: new Set(),
   importedEsmFiles: new Set(),
   settingsSetByHost: new Map(),
-  environmentWrites: new Map(),
+  openEnvironmentWrites: [],
   loading: Promise.resolve(),
 });

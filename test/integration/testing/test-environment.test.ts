@@ -1,7 +1,7 @@
 // What createTestEnvironment adds on top of running the app: the one-call helper, mocks and their restoring, and
 // env.fetch's refusal of URLs that are not the app's. The samples' own tests (test/integration/samples/) cover the rest.
 import * as path from 'node:path';
-import { appGlobal } from '../../../src/functions-host';
+import { appGlobal, loadFunctionApp } from '../../../src/functions-host';
 import { createTestEnvironment, runOrchestration, type TestEnvironment } from '../../../src/testing';
 import { waitFor } from '../../support/wait-for';
 
@@ -87,5 +87,16 @@ describe('close() puts back the environment the load changed, so one jest file d
     expect(await (await second.fetch('/api/setting')).text()).toBe('from local.settings.json');
     await second.close();
     expect(appEnv[VALUE]).toBeUndefined();
+  });
+
+  it('puts back the values of an app loaded before and still loaded (as `durable-runtime start` or an earlier test file leaves them)', async () => {
+    const original = { ...appEnv };
+    const loaded = await loadFunctionApp({ appDir: path.resolve(__dirname, '../../fixtures/apps/http-basic'), port: 7072 });
+    const before = { ...appEnv };
+    const env = await createTestEnvironment({ appDir: SETTINGS_APP });
+    await env.close();
+    expect({ ...appEnv }).toEqual(before);
+    loaded.restoreEnvironment();
+    expect({ ...appEnv }).toEqual(original);
   });
 });
