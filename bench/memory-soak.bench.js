@@ -2,8 +2,9 @@
 // backend, real durable-functions) next to @microsoft/durabletask-js's in-memory test backend running the same
 // orchestration. Prints JSON.
 //
-// 1. Runs COUNT orchestrations to completion (in waves of WAVE), forces a GC and reports RSS, heapUsed and external,
-//    and the heap each stored (completed, unpurged) instance holds; then purges them all and reports what is left.
+// 1. Runs COUNT orchestrations to completion (in waves of WAVE) and reports RSS and heap as the process runs, then
+//    after forced collections (until the heap stops shrinking) RSS, heapUsed and external, and the heap each stored
+//    (completed, unpurged) instance holds; then purges them all and reports what is left.
 // 2. Soaks: starts SOAK_RATE orchestrations each second (default 50; a steady load both subjects keep up with, and
 //    whose retained instances fit the heap over 10 minutes) for SOAK_MINUTES per mode, samples heapUsed after a forced GC
 //    (every 30 s, or six times per soak when it is shorter), reporting the least-squares slope in bytes per minute
@@ -84,15 +85,18 @@ function check(rows) {
 }
 
 /**
- * Memory after full collections, with a turn of the event loop between them so that finalizers run (AbortSignal.timeout
- * clears its timer from one) and what they free goes in the second.
+ * Memory after full collections, repeated until the heap stops shrinking: one compacts only part of a fragmented old
+ * space, and finalizers (AbortSignal.timeout clears its timer from one) run between them.
  */
 async function settled() {
-  global.gc();
-  await new Promise((resolve) => setImmediate(resolve));
-  global.gc();
-  const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
-  return { rss, heapTotal, heapUsed, external: external + arrayBuffers };
+  let heapTotal = Infinity;
+  for (let round = 0; round < 10 && process.memoryUsage().heapTotal < heapTotal; round++) {
+    heapTotal = process.memoryUsage().heapTotal;
+    global.gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const usage = process.memoryUsage();
+  return { rss: usage.rss, heapTotal: usage.heapTotal, heapUsed: usage.heapUsed, external: usage.external + usage.arrayBuffers };
 }
 
 function inMb(usage) {
@@ -106,11 +110,13 @@ async function afterCount(subject) {
     const before = await settled();
     const ids = [];
     for (let done = 0; done < COUNT; done += WAVE) ids.push(...(await s.wave(Math.min(WAVE, COUNT - done))));
+    const running = process.memoryUsage(); // before any forced collection, as the process runs
     const after = await settled();
     await s.purge(ids);
     const purged = await settled();
     return {
       before: inMb(before),
+      afterCompletedBeforeGC: inMb({ rss: running.rss, heapTotal: running.heapTotal, heapUsed: running.heapUsed }),
       afterCompleted: inMb(after),
       afterPurge: inMb(purged),
       heapBytesPerStoredInstance: Math.round((after.heapUsed - before.heapUsed) / COUNT),
