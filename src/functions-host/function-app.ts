@@ -100,6 +100,11 @@ export interface FunctionApp {
   drain(): Promise<void>;
   /** Runs appTerminate hooks once. */
   terminate(): Promise<void>;
+  /**
+   * Puts back the environment variables the load set (local.settings.json, WEBSITE_HOSTNAME, …) where nothing changed
+   * them since; for apps loaded into a process that goes on without them, as createTestEnvironment's are.
+   */
+  restoreEnvironment(): void;
 }
 
 const HOST_API_REASON = 'This function was programmatically called via the host APIs.';
@@ -122,6 +127,7 @@ export class LoadedFunctionApp implements FunctionApp {
     private readonly coreApi: CoreApi,
     private readonly programmingModel: ProgrammingModel | undefined,
     private readonly logger: Logger,
+    readonly restoreEnvironment: () => void,
   ) {
     this.#registrations = coreApi.registrations;
     this.functions = [...coreApi.registrations.values()].map((registration) => registration.fn);

@@ -10,6 +10,7 @@ import { AppLoadError } from './errors';
 import { LoadedFunctionApp, writeLog, type FunctionApp } from './function-app';
 import { readHostConfig } from './host-config';
 import { hostConfigWarnings } from './host-config-warnings';
+import { recordEnvironmentWrites } from './environment-writes';
 import { applyLocalSettings, readLocalSettings, type LocalSettings } from './local-settings';
 import { nativeEnv } from './native-runtime';
 import { processWide } from './process-wide-state';
@@ -55,13 +56,30 @@ async function loadNow(options: LoadFunctionAppOptions): Promise<LoadedFunctionA
 
   const env = nativeEnv;
   const settings = await readLocalSettings(appDir);
-  applyLocalSettings(settings, env, processWide.settingsSetByHost, logger);
-  // func sets these for every app (§5 step 1).
-  const port = typeof options.port === 'function' ? options.port(settings) : options.port;
-  if (port !== undefined) env.WEBSITE_HOSTNAME = `localhost:${port}`;
-  env.AzureWebJobsScriptRoot = appDir;
-  env.AZURE_FUNCTIONS_ENVIRONMENT = 'Development';
-  env.FUNCTIONS_WORKER_RUNTIME ??= 'node';
+  const restoreEnvironment = recordEnvironmentWrites(env, (written) => {
+    applyLocalSettings(settings, written, processWide.settingsSetByHost, logger);
+    // func sets these for every app (§5 step 1).
+    const port = typeof options.port === 'function' ? options.port(settings) : options.port;
+    if (port !== undefined) written.WEBSITE_HOSTNAME = `localhost:${port}`;
+    written.AzureWebJobsScriptRoot = appDir;
+    written.AZURE_FUNCTIONS_ENVIRONMENT = 'Development';
+    written.FUNCTIONS_WORKER_RUNTIME ??= 'node';
+  });
+  try {
+    return await loadWithEnvironment(appDir, env, settings, logger, restoreEnvironment);
+  } catch (error) {
+    restoreEnvironment();
+    throw error;
+  }
+}
+
+async function loadWithEnvironment(
+  appDir: string,
+  env: NodeJS.ProcessEnv,
+  settings: LocalSettings,
+  logger: Logger,
+  restoreEnvironment: () => void,
+): Promise<LoadedFunctionApp> {
   const hostConfig = await readHostConfig(appDir, env);
   for (const warning of hostConfigWarnings(hostConfig)) logger.warn(warning);
 
@@ -96,7 +114,7 @@ async function loadNow(options: LoadFunctionAppOptions): Promise<LoadedFunctionA
     );
   }
 
-  app = new LoadedFunctionApp(appDir, hostConfig, settings, coreApi, programmingModel, logger);
+  app = new LoadedFunctionApp(appDir, hostConfig, settings, coreApi, programmingModel, logger, restoreEnvironment);
   await app.runAppStartHooks();
   // Capabilities lock app.setup() and, for streaming apps, start the library's HTTP proxy (§5 step 5, §10).
   const capabilities = (await programmingModel?.getCapabilities?.({ ...WORKER_CAPABILITIES })) ?? { ...WORKER_CAPABILITIES };

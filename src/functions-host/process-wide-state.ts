@@ -14,9 +14,14 @@ export interface ProcessWideState {
   readonly importedEsmFiles: Set<string>;
   /** Environment variables earlier loads set from local.settings.json (see applyLocalSettings). */
   readonly settingsSetByHost: Map<string, string>;
+  /** What each load not yet undone wrote into the environment, oldest first (see recordEnvironmentWrites). */
+  readonly openEnvironmentWrites: EnvironmentWrites[];
   /** The tail of the chain that serializes loads. */
   loading: Promise<unknown>;
 }
+
+/** Variable → its value before the load (and in settingsSetByHost), and the value the load wrote. */
+export type EnvironmentWrites = Map<string, { previous?: string; hostPrevious?: string; value?: string }>;
 
 const KEY = Symbol.for('durable-runtime.functions-host.process-wide-state');
 const holder = appGlobal as unknown as Record<symbol, ProcessWideState | undefined>;
@@ -26,5 +31,6 @@ export const processWide: ProcessWideState = (holder[KEY] ??= {
   modulesOfEarlierLoads: new Set(),
   importedEsmFiles: new Set(),
   settingsSetByHost: new Map(),
+  openEnvironmentWrites: [],
   loading: Promise.resolve(),
 });

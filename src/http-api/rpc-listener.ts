@@ -7,6 +7,13 @@ import type { AddressInfo } from 'node:net';
 
 export const RPC_BASE_PATH = '/durabletask/';
 
+/**
+ * How long an idle keep-alive connection stays open: longer than the 5 s after which Node's global agent (the one
+ * durable-functions' axios uses) drops it, so the client always closes first. With both at 5 s a request sent as the
+ * server closes fails with ECONNRESET. (Kestrel, behind the extension's listener, keeps 130 s.)
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export interface RpcListener {
   /** `http://127.0.0.1:<port>/durabletask/`, ending in '/' as durable-functions requires. */
   readonly baseUrl: string;
@@ -19,7 +26,7 @@ export async function startRpcListener(
   handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
   port = 0,
 ): Promise<RpcListener> {
-  const server: Server = createServer((req, res) => void handler(req, res));
+  const server: Server = createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, (req, res) => void handler(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {

@@ -47,6 +47,7 @@ export interface TestEnvironment {
   readonly app: FunctionApp;
   /** Values set on blob, queue and table outputs, in order, with their resolved targets: recorded, not written. */
   readonly outputs: readonly RecordedOutput[];
+  /** Stops the app and puts back the environment variables its load set from local.settings.json (and WEBSITE_HOSTNAME, …). */
   close(): Promise<void>;
 }
 
@@ -72,6 +73,7 @@ export async function createTestEnvironment(options: TestEnvironmentOptions): Pr
     await host.start();
   } catch (error) {
     await host.stop().catch(() => undefined);
+    app.restoreEnvironment();
     throw error;
   }
 
@@ -105,6 +107,12 @@ export async function createTestEnvironment(options: TestEnvironmentOptions): Pr
     clock,
     app,
     outputs,
-    close: () => host.stop(),
+    close: async () => {
+      try {
+        await host.stop();
+      } finally {
+        app.restoreEnvironment();
+      }
+    },
   };
 }

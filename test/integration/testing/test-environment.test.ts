@@ -1,6 +1,7 @@
 // What createTestEnvironment adds on top of running the app: the one-call helper, mocks and their restoring, and
 // env.fetch's refusal of URLs that are not the app's. The samples' own tests (test/integration/samples/) cover the rest.
 import * as path from 'node:path';
+import { appGlobal, loadFunctionApp } from '../../../src/functions-host';
 import { createTestEnvironment, runOrchestration, type TestEnvironment } from '../../../src/testing';
 import { waitFor } from '../../support/wait-for';
 
@@ -52,5 +53,50 @@ describe('one environment', () => {
     const hello = await env.fetch(new Request('http://localhost:7071/api/hello?name=Ada'));
     expect(await hello.json()).toEqual({ message: 'Hello, Ada!' });
     await expect(env.fetch('http://example.com/api/hello')).rejects.toThrow('This fetch reaches only the app at http://localhost:7071, but was asked for http://example.com/api/hello.');
+  });
+});
+
+describe('close() puts back the environment the load changed, so one jest file does not leak settings into the next', () => {
+  // The environment the app sees (jest gives test modules a copy of process.env).
+  const appEnv = appGlobal.process.env;
+  const SETTINGS_APP = path.resolve(__dirname, '../../fixtures/apps/settings-env');
+  const VALUE = 'SETTINGS_ENV_FIXTURE_VALUE';
+
+  it("restores local.settings.json's values and connection strings and the variables func sets", async () => {
+    const before = { ...appEnv };
+    const env = await createTestEnvironment({ appDir: SETTINGS_APP });
+    expect(await (await env.fetch('/api/setting')).text()).toBe('from local.settings.json');
+    expect(appEnv['ConnectionStrings:SettingsEnvFixture']).toBe('Server=example');
+    expect(appEnv.AzureWebJobsScriptRoot).toBe(SETTINGS_APP);
+    await env.close();
+    expect({ ...appEnv }).toEqual(before);
+  });
+
+  it('keeps a value the test set after the load', async () => {
+    const env = await createTestEnvironment({ appDir: SETTINGS_APP });
+    appEnv[VALUE] = 'set by the test';
+    await env.close();
+    expect(appEnv[VALUE]).toBe('set by the test');
+    delete appEnv[VALUE];
+  });
+
+  it('keeps the settings while another environment of the app is still open', async () => {
+    const first = await createTestEnvironment({ appDir: SETTINGS_APP });
+    const second = await createTestEnvironment({ appDir: SETTINGS_APP });
+    await first.close();
+    expect(await (await second.fetch('/api/setting')).text()).toBe('from local.settings.json');
+    await second.close();
+    expect(appEnv[VALUE]).toBeUndefined();
+  });
+
+  it('puts back the values of an app loaded before and still loaded (as `durable-runtime start` or an earlier test file leaves them)', async () => {
+    const original = { ...appEnv };
+    const loaded = await loadFunctionApp({ appDir: path.resolve(__dirname, '../../fixtures/apps/http-basic'), port: 7072 });
+    const before = { ...appEnv };
+    const env = await createTestEnvironment({ appDir: SETTINGS_APP });
+    await env.close();
+    expect({ ...appEnv }).toEqual(before);
+    loaded.restoreEnvironment();
+    expect({ ...appEnv }).toEqual(original);
   });
 });
