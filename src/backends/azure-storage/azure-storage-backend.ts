@@ -391,14 +391,39 @@ export class AzureStorageBackend implements Backend {
   async completeActivity(lease: ActivityWorkItemLease, result: OutboundMessage): Promise<void> {
     const message = this.activityLeases.get(lease.lockToken);
     if (!message) throw new LockLostError(lease.task.instanceId, `activity message ${lease.messageId} is not leased by this worker`);
+    const sender = { instanceId: lease.task.instanceId, executionId: lease.task.executionId };
+    if (this.deliverResultLocally(message, result, sender)) {
+      this.activityLeases.delete(lease.lockToken);
+      return;
+    }
     await this.worker?.keeper.settle([message]);
     // A8.6: the result first, then the work item; a crash in between runs the activity again.
-    await this.send(result, { instanceId: lease.task.instanceId, executionId: lease.task.executionId });
+    await this.send(result, sender);
     if (!(await this.workItemQueue.delete(message))) {
       this.logger.warn(`Activity '${lease.task.event.name}' of '${lease.task.instanceId}' outlived its message lease; another worker may run it again.`);
     }
     this.worker?.keeper.drop([message]);
     this.activityLeases.delete(lease.lockToken);
+  }
+
+  /**
+   * When this worker reads the orchestration's control queue, the result goes to it in memory, carried by the
+   * work-item message: the commit that consumes the result deletes the work item instead of a result message. That
+   * saves the result's send, receive and delete (and a polling round trip), and the queues and tables see nothing
+   * DT.AS would not write. Until that commit the work item stays invisible (renewed); should the result be handed
+   * back, it is sent to the control queue then (task-hub-queue.ts setVisibility), and a crash runs the activity
+   * again (A8.6 allows that; the duplicate result is ignored by replay or by the checkpoint's processed ids).
+   */
+  private deliverResultLocally(message: ReceivedMessage, result: OutboundMessage, sender: { instanceId: string; executionId: string }): boolean {
+    const partition = this.partitionOf(result.instanceId);
+    if (result.visibleAt !== undefined || !message.data) return false;
+    const task = message.data;
+    message.data = { ...message.data, message: taskMessage(result), sender, fromClient: false, dueTime: undefined, compressedBlobName: undefined };
+    message.carriesResultTo = this.controlQueues[partition];
+    if (this.worker?.dispatcher.deliverLocally(partition, message)) return true;
+    message.carriesResultTo = undefined;
+    message.data = task;
+    return false;
   }
 
   async abandonActivity(lease: ActivityWorkItemLease, delayMs = 0): Promise<void> {

@@ -97,6 +97,17 @@ export class ControlQueueDispatcher {
     }
   }
 
+  /**
+   * Buffers a message that did not come from the partition's queue (an activity result produced by this worker);
+   * false if this worker is not reading the partition. The caller keeps it invisible in the keeper, as received
+   * messages are.
+   */
+  deliverLocally(partition: number, message: ReceivedMessage): boolean {
+    if (this.stopped || !this.readers.has(partition)) return false;
+    this.add(partition, message);
+    return true;
+  }
+
   /** The next instance with messages, locked; undefined after `maxWaitMs`, on abort or on stop. */
   async next(signal: AbortSignal | undefined, maxWaitMs: number): Promise<LockedBatch | undefined> {
     const deadline = Date.now() + maxWaitMs;

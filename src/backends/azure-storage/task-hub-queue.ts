@@ -29,6 +29,13 @@ export interface ReceivedMessage {
   /** Undefined when the message could not be decoded; `error` says why. */
   data?: DecodedMessageData & { message: TaskMessage };
   error?: Error;
+  /**
+   * Set on an activity's work-item message that carries the activity's result to its orchestration on this worker
+   * in memory (azure-storage-backend.ts completeActivity); `data` is then the result. Deleting the message commits
+   * both; handing it back sends the result to `controlQueue`, as a worker that does not own the orchestration's
+   * partition does at once, and deletes the work item.
+   */
+  carriesResultTo?: TaskHubQueue;
 }
 
 /** A message this process sent: it can take it back while nobody has received it yet. */
@@ -142,6 +149,14 @@ export class TaskHubQueue {
 
   /** Hands a received message back: visible again after `delayMs` (0: at once). False if it was no longer ours. */
   async setVisibility(message: ReceivedMessage, delayMs: number): Promise<boolean> {
+    if (message.carriesResultTo) {
+      // The activity is done: hand back its result, not the work item (which would run the activity again).
+      const now = Date.now();
+      await message.carriesResultTo.send(message.data!.message, now + delayMs, now, message.data!.sender);
+      message.carriesResultTo = undefined;
+      await this.delete(message);
+      return true;
+    }
     const seconds = Math.min(Math.ceil(Math.max(0, delayMs) / 1000), MAX_VISIBILITY_SECONDS);
     const kept = await this.updateVisibility(message, seconds);
     if (kept) this.onVisible?.(seconds * 1000);
