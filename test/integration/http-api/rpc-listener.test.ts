@@ -11,7 +11,7 @@ test("keeps an idle connection open longer than the client's agent does, so the 
     const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
       http.get(listener.baseUrl, { agent }, (res) => {
         res.resume();
-        resolve(res.headers['keep-alive']);
+        resolve(res.headers['keep-alive']?.toString());
       }).on('error', reject);
     });
     agent.destroy();
