@@ -137,3 +137,42 @@ test('a stopped backend hands out nothing, hands its messages back, and works ag
   expect(after?.messages.map((m) => m.event)).toEqual([start.event]);
   await backend.abandonInstance(after!);
 });
+
+test("an activity's result reaches its orchestration on this worker in memory, and goes to the control queue only when handed back", async () => {
+  // docs/azure-storage.md: the work-item message carries the result; the checkpoint that consumes it deletes it.
+  const clock = new ManualClock(Date.UTC(2024, 0, 1));
+  const hub = uniqueHubName();
+  const backend = createBackend(hub, clock);
+  await backend.start();
+  const { record, start } = newInstance(clock, 'instance1');
+  await backend.createInstance(record, start, { replaceableStatuses: [] });
+  const item = await backend.lockNextInstance();
+  const t = isoTime(clock.now());
+  const scheduled = { type: 'taskScheduled', eventId: 0, timestamp: t, name: 'SayHello', input: '"Tokyo"' } as const;
+  const events: HistoryEvent[] = [{ type: 'orchestratorStarted', eventId: -1, timestamp: t }, start.event, scheduled, { type: 'orchestratorCompleted', eventId: -1, timestamp: t }];
+  await backend.completeInstance(item!, { instance: { ...record, status: 'Running' }, history: { append: events }, messages: [], activities: [{ instanceId: 'instance1', executionId: 'e1', event: scheduled }] });
+
+  const lease = await backend.lockNextActivity();
+  const completed = inboundEvent<'taskCompleted'>({ type: 'taskCompleted', taskScheduledId: 0, result: '"Hello Tokyo"' }, t);
+  const sends = () => backend.transactions.snapshot()['queue.send'] ?? 0;
+  const sentBefore = sends();
+  await backend.completeActivity(lease!, { instanceId: 'instance1', executionId: 'e1', event: completed });
+  expect(sends()).toBe(sentBefore);
+  const workItems = new QueueClient(storage.azurite().connectionString, `${hub.toLowerCase()}-workitems`);
+  // Still there, invisible: a crash now runs the activity again (A8.6).
+  expect((await workItems.getProperties()).approximateMessagesCount).toBe(1);
+
+  const carried = await backend.lockNextInstance();
+  expect(carried?.messages.map((m) => m.event)).toEqual([completed]);
+  await backend.abandonInstance(carried!);
+  // Handed back: the result is sent to the orchestration's control queue and the work item is gone.
+  expect(sends()).toBe(sentBefore + 1);
+  expect((await workItems.getProperties()).approximateMessagesCount).toBe(0);
+
+  const again = await backend.lockNextInstance(AbortSignal.timeout(20_000));
+  expect(again?.messages.map((m) => m.event)).toEqual([completed]);
+  await backend.completeInstance(again!, { instance: { ...record, status: 'Completed', output: '"done"' }, history: { append: [{ type: 'orchestratorStarted', eventId: -1, timestamp: t }, completed, { type: 'orchestratorCompleted', eventId: -1, timestamp: t }] }, messages: [], activities: [] });
+  const control = new QueueClient(storage.azurite().connectionString, `${hub.toLowerCase()}-control-01`);
+  expect((await control.getProperties()).approximateMessagesCount).toBe(0);
+  await backend.stop();
+});
