@@ -53,8 +53,10 @@ async function open(route: string): Promise<void> {
 }
 
 const texts = (selector: string) => page.$$eval(selector, (elements) => elements.map((e) => (e.textContent ?? '').trim()));
-const waitForText = (selector: string, pattern: RegExp) =>
-  waitFor(`${selector} to show ${pattern}`, async () => (await texts(selector)).some((t) => pattern.test(t)), WAIT_MS, 100, () => `it shows: ${JSON.stringify(texts)}`);
+const waitForText = (selector: string, pattern: RegExp) => {
+  let shown: string[] = [];
+  return waitFor(`${selector} to show ${pattern}`, async () => (shown = await texts(selector)).some((t) => pattern.test(t)), WAIT_MS, 100, () => `It shows: ${JSON.stringify(shown)}`);
+};
 
 async function screenshot(name: string, selector?: string): Promise<void> {
   if (!SCREENSHOTS) return;
