@@ -588,6 +588,8 @@ export function describeTaskHubConformance(name: string, setup: () => Promise<Ta
       startWorker({ orchestrators: { Move: move }, entities: { counter: register } });
       const ids = await Promise.all(Array.from({ length: SECTIONS }, (_, i) => hub.startOrchestration({ name: 'Move', instanceId: `move-${i}` })));
       for (const id of ids) expect((await hub.waitForCompletion(id))?.status).toBe('Completed');
+      // The last section's unlock messages are sent by its final commit and reach the entities after it completes.
+      for (const key of lockSet) await waitFor(async () => (await entityOf(key))?.lockedBy === undefined, `${key} to be unlocked`);
       expect(await entityOf('@counter@x')).toMatchObject({ state: String(-SECTIONS), backlogQueueSize: 0, lockedBy: undefined });
       expect(await entityOf('@counter@y')).toMatchObject({ state: String(SECTIONS), backlogQueueSize: 0, lockedBy: undefined });
     });
