@@ -48,6 +48,11 @@ export class WorkItemDispatcher {
   private readonly waiters: Waiter[] = [];
   private readonly ready: ReadyItem[] = [];
   private readonly pulls = new Map<WorkSource, Set<Pull>>();
+  /**
+   * Controllers of pulls that ended unaborted, for the next pulls: an AbortController per pull was a tenth of the
+   * engine's allocations (issue 18). A backend removes its abort listener when its wait ends, as it must anyway.
+   */
+  private readonly spareControllers: AbortController[] = [];
   private stopped = false;
 
   constructor(private readonly options: WorkItemDispatcherOptions) {
@@ -97,7 +102,15 @@ export class WorkItemDispatcher {
   }
 
   private demand(source: WorkSource): number {
-    return this.waiters.filter((waiter) => [...source.kinds].some((kind) => waiter.kinds.has(kind))).length;
+    let demand = 0;
+    for (const waiter of this.waiters) {
+      for (const kind of source.kinds) {
+        if (!waiter.kinds.has(kind)) continue;
+        demand++;
+        break;
+      }
+    }
+    return demand;
   }
 
   private pump(): void {
@@ -109,7 +122,7 @@ export class WorkItemDispatcher {
   }
 
   private startPull(source: WorkSource, running: Set<Pull>): void {
-    const controller = new AbortController();
+    const controller = this.spareControllers.pop() ?? new AbortController();
     const pull: Pull = { controller, done: Promise.resolve() };
     running.add(pull);
     pull.done = (async () => {
@@ -121,6 +134,7 @@ export class WorkItemDispatcher {
         await delay(PULL_RETRY_MS, undefined, { signal: controller.signal }).catch(() => undefined);
       } finally {
         running.delete(pull);
+        if (!controller.signal.aborted && this.spareControllers.length < this.options.maxPullsPerSource * this.pulls.size) this.spareControllers.push(controller);
         this.pump();
       }
     })();
