@@ -5,8 +5,21 @@
 import type { HistoryEvent } from '../core';
 import { renderEvent, type RenderContext } from './history-rendering';
 
-/** Per event: its JSON as a new event (index 0) and as a played one (index 1); `null` when it renders to nothing. */
-const cache = new WeakMap<HistoryEvent, [string | null | undefined, string | null | undefined]>();
+interface RenderedEvent {
+  /** The event as a new one (`IsPlayed` false); null when it renders to nothing. */
+  fresh: string | null;
+  /** The event as a played one, made from `fresh` when first asked for. */
+  played?: string | null;
+}
+
+const cache = new WeakMap<HistoryEvent, RenderedEvent>();
+
+/**
+ * Every rendering begins `{"EventType":<n>,"EventId":<n>,"IsPlayed":…` (renderEvent spreads its envelope right
+ * after the type), and the two renderings differ in that flag only: the first occurrence is the envelope's.
+ */
+const FRESH_FLAG = '"IsPlayed":false';
+const PLAYED_FLAG = '"IsPlayed":true';
 
 /**
  * `JSON.stringify(renderEvent(event, isPlayed, context))`, or null for an event durable-functions has no number
@@ -15,12 +28,18 @@ const cache = new WeakMap<HistoryEvent, [string | null | undefined, string | nul
  */
 export function renderedEventJson(event: HistoryEvent, isPlayed: boolean, context: RenderContext): string | null {
   let entry = cache.get(event);
-  if (!entry) cache.set(event, (entry = [undefined, undefined]));
-  const slot = isPlayed ? 1 : 0;
-  let json = entry[slot];
-  if (json === undefined) {
-    const js = renderEvent(event, isPlayed, context);
-    entry[slot] = json = js ? JSON.stringify(js) : null;
+  if (entry === undefined) {
+    const js = renderEvent(event, false, context);
+    entry = { fresh: js ? JSON.stringify(js) : null };
+    cache.set(event, entry);
   }
-  return json;
+  if (!isPlayed) return entry.fresh;
+  if (entry.played === undefined) entry.played = entry.fresh === null ? null : playedJson(entry.fresh, event, context);
+  return entry.played;
+}
+
+function playedJson(fresh: string, event: HistoryEvent, context: RenderContext): string {
+  const at = fresh.indexOf(FRESH_FLAG);
+  if (at < 0) return JSON.stringify(renderEvent(event, true, context));
+  return fresh.slice(0, at) + PLAYED_FLAG + fresh.slice(at + FRESH_FLAG.length);
 }
