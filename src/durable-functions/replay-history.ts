@@ -40,7 +40,7 @@ export class ReplayHistory {
   readonly renderContext: RenderContext;
   /** One past the highest sequence number history holds. */
   readonly nextSequenceNumber: number;
-  private readonly ordered: HistoryEvent[];
+  private readonly ordered: readonly HistoryEvent[];
   /** Index in `ordered` of this episode's orchestratorStarted. */
   private readonly currentStart: number;
 
@@ -105,7 +105,9 @@ export class ReplayHistory {
  * moved to just after the executionResumed (DTFx's executor buffers them the same way). While still suspended they
  * are withheld. Only inbound events move; episode markers and the events actions wrote stay in place.
  */
-export function inProcessingOrder(events: readonly HistoryEvent[]): HistoryEvent[] {
+export function inProcessingOrder(events: readonly HistoryEvent[]): readonly HistoryEvent[] {
+  // Nearly every history has no suspension: nothing moves, and the events are already in processing order.
+  if (!events.some((event) => event.type === 'executionSuspended')) return events;
   const ordered: HistoryEvent[] = [];
   let held: HistoryEvent[] | undefined;
   for (const event of events) {
