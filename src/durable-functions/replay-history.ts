@@ -3,7 +3,7 @@
 
 import { executionStartedEvent, type EventOf, type HistoryEvent, type OrchestratorWorkItem } from '../core';
 import { OrchestratorWorkItemError } from './errors';
-import { renderedEventJson } from './history-json';
+import { renderedEventsJson } from './history-json';
 import { JsEventType, renderEvent, scheduledNames, type JsHistoryEvent, type RenderContext } from './history-rendering';
 
 /** One past episode: what it received and the events its actions wrote (eventId ≥ 0), both in history order. */
@@ -85,12 +85,7 @@ export class ReplayHistory {
 
   /** `JSON.stringify(this.render(newCount, replayOnly))`, from each event's cached text (history-json.ts). */
   renderJson(newCount = this.newEvents.length, replayOnly = false): string {
-    const end = this.currentStart + 1 + newCount;
-    const parts: string[] = [];
-    for (let index = 0; index < end && index < this.ordered.length; index++) {
-      const json = renderedEventJson(this.ordered[index], index < this.currentStart, this.renderContext);
-      if (json !== null) parts.push(json);
-    }
+    const parts = renderedEventsJson(this.started, this.ordered, this.currentStart + 1 + newCount, this.currentStart, this.renderContext);
     if (replayOnly) parts.push(JSON.stringify(this.replayOnlyMarker()));
     return `[${parts.join(',')}]`;
   }
