@@ -85,7 +85,7 @@ export class ReplayHistory {
 
   /** `JSON.stringify(this.render(newCount, replayOnly))`, from each event's cached text (history-json.ts). */
   renderJson(newCount = this.newEvents.length, replayOnly = false): string {
-    const parts = renderedEventsJson(this.started, this.ordered, this.currentStart + 1 + newCount, this.currentStart, this.renderContext);
+    const parts = renderedEventsJson(this.ordered, this.currentStart + 1 + newCount, this.currentStart, this.renderContext);
     if (replayOnly) parts.push(JSON.stringify(this.replayOnlyMarker()));
     return `[${parts.join(',')}]`;
   }
