@@ -3,6 +3,7 @@
 
 import { executionStartedEvent, type EventOf, type HistoryEvent, type OrchestratorWorkItem } from '../core';
 import { OrchestratorWorkItemError } from './errors';
+import { timestampMs } from './event-times';
 import { renderedEventsJson } from './history-json';
 import { JsEventType, renderEvent, scheduledNames, type JsHistoryEvent, type RenderContext } from './history-rendering';
 
@@ -59,7 +60,7 @@ export class ReplayHistory {
     this.started = started;
     this.ordered = inProcessingOrder(all);
     this.currentStart = this.ordered.indexOf(current);
-    this.episodeTime = Date.parse(current.timestamp);
+    this.episodeTime = timestampMs(current.timestamp);
     this.newEvents = this.ordered.slice(this.currentStart + 1);
     this.pastEpisodes = splitEpisodes(this.ordered.slice(0, this.currentStart));
     this.nextSequenceNumber = this.pastEpisodes.reduce((next, episode) => episode.scheduled.reduce((n, event) => Math.max(n, event.eventId + 1), next), 0);
@@ -130,7 +131,7 @@ function splitEpisodes(events: readonly HistoryEvent[]): PastEpisode[] {
   let episode: PastEpisode | undefined;
   for (const event of events) {
     if (event.type === 'orchestratorStarted' || !episode) {
-      episode = { time: Date.parse(event.timestamp), inbound: [], scheduled: [] };
+      episode = { time: timestampMs(event.timestamp), inbound: [], scheduled: [] };
       episodes.push(episode);
       if (event.type === 'orchestratorStarted') continue;
     }
