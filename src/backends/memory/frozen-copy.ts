@@ -36,8 +36,13 @@ function copyOf(value: unknown, freeze: boolean, depth: number): unknown {
     copy = new Array<unknown>(value.length);
     for (let i = 0; i < value.length; i++) copy[i] = copyOf(value[i], freeze, depth + 1);
   } else if (isPlainObject(value) && depth < MAX_WALK_DEPTH) {
-    copy = {};
-    for (const key of Object.keys(value)) copy[key] = copyOf(value[key], freeze, depth + 1);
+    // A spread copies the primitive fields fastest (V8 clones the object's shape); the nested values are then copied.
+    const shallow: Record<string, unknown> = { ...value };
+    for (const key in shallow) {
+      const field = shallow[key];
+      if (typeof field === 'object' ? field !== null : typeof field === 'function' || typeof field === 'symbol') shallow[key] = copyOf(field, freeze, depth + 1);
+    }
+    copy = shallow;
   } else {
     const cloned = structuredClone(value);
     return freeze ? deepFreeze(cloned) : cloned;
