@@ -100,7 +100,7 @@ class ActionApplier {
           tags: action.tags,
         };
         this.added.push(event);
-        this.activities.push({ ...this.self, event });
+        this.activities.push({ instanceId: this.episode.instanceId, executionId: this.episode.executionId, event });
         return;
       }
       case 'createTimer':

@@ -2,6 +2,7 @@
 // (specs/durable-functions-protocol.md §2.2), including the legacy shapes it understands for entities (§4.3).
 
 import { parseSchedulerId, runtimeStatusToNumber, type FailureDetails, type HistoryEvent } from '../core';
+import { canonicalTimestamp } from './event-times';
 import { activityFailureReason, failureDetailsText, subOrchestrationFailureReason } from './failure-text';
 
 export interface JsHistoryEvent {
@@ -56,7 +57,7 @@ export function scheduledNames(events: readonly HistoryEvent[]): Map<number, str
 
 /** Renders one event; `undefined` for events durable-functions has no number for (executionRewound). */
 export function renderEvent(event: HistoryEvent, isPlayed: boolean, context: RenderContext): JsHistoryEvent | undefined {
-  const base = { EventId: event.eventId, IsPlayed: isPlayed, Timestamp: new Date(event.timestamp).toISOString() };
+  const base = { EventId: event.eventId, IsPlayed: isPlayed, Timestamp: canonicalTimestamp(event.timestamp) };
   const nameOf = (id: number) => context.scheduledNames.get(id) ?? '(unknown)';
   switch (event.type) {
     case 'executionStarted':

@@ -8,6 +8,7 @@ import { dynamicAction, slotAction, type ActionContext } from './action-translat
 import { segmentStates, type SegmentState } from './episode-segments';
 import { NonDeterministicOrchestrationError, OrchestratorProtocolError } from './errors';
 import { orchestratorFailureMessage } from './failure-text';
+import { forgetRenderedEvents } from './history-json';
 import { renderEvent } from './history-rendering';
 import { IdLedger } from './id-ledger';
 import { encodePayload } from './json-payload';
@@ -57,6 +58,8 @@ export async function runOrchestratorEpisode(
     if (!(error instanceof NonDeterministicOrchestrationError || error instanceof OrchestratorProtocolError)) throw error;
     ending = { actions: [failure(name, error.message, history.nextSequenceNumber, error.name)] };
   }
+  // An execution that ends here has no further episodes (a new one after continueAsNew has its own id).
+  if (ending.actions.some((action) => action.type === 'completeOrchestration')) forgetRenderedEvents(history.renderContext);
   return {
     instanceId: item.instanceId,
     actions: ending.actions,

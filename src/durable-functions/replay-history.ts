@@ -3,7 +3,8 @@
 
 import { executionStartedEvent, type EventOf, type HistoryEvent, type OrchestratorWorkItem } from '../core';
 import { OrchestratorWorkItemError } from './errors';
-import { renderedEventJson } from './history-json';
+import { timestampMs } from './event-times';
+import { renderedEventsJson } from './history-json';
 import { JsEventType, renderEvent, scheduledNames, type JsHistoryEvent, type RenderContext } from './history-rendering';
 
 /** One past episode: what it received and the events its actions wrote (eventId ≥ 0), both in history order. */
@@ -40,7 +41,7 @@ export class ReplayHistory {
   readonly renderContext: RenderContext;
   /** One past the highest sequence number history holds. */
   readonly nextSequenceNumber: number;
-  private readonly ordered: HistoryEvent[];
+  private readonly ordered: readonly HistoryEvent[];
   /** Index in `ordered` of this episode's orchestratorStarted. */
   private readonly currentStart: number;
 
@@ -59,7 +60,7 @@ export class ReplayHistory {
     this.started = started;
     this.ordered = inProcessingOrder(all);
     this.currentStart = this.ordered.indexOf(current);
-    this.episodeTime = Date.parse(current.timestamp);
+    this.episodeTime = timestampMs(current.timestamp);
     this.newEvents = this.ordered.slice(this.currentStart + 1);
     this.pastEpisodes = splitEpisodes(this.ordered.slice(0, this.currentStart));
     this.nextSequenceNumber = this.pastEpisodes.reduce((next, episode) => episode.scheduled.reduce((n, event) => Math.max(n, event.eventId + 1), next), 0);
@@ -85,12 +86,7 @@ export class ReplayHistory {
 
   /** `JSON.stringify(this.render(newCount, replayOnly))`, from each event's cached text (history-json.ts). */
   renderJson(newCount = this.newEvents.length, replayOnly = false): string {
-    const end = this.currentStart + 1 + newCount;
-    const parts: string[] = [];
-    for (let index = 0; index < end && index < this.ordered.length; index++) {
-      const json = renderedEventJson(this.ordered[index], index < this.currentStart, this.renderContext);
-      if (json !== null) parts.push(json);
-    }
+    const parts = renderedEventsJson(this.ordered, this.currentStart + 1 + newCount, this.currentStart, this.renderContext);
     if (replayOnly) parts.push(JSON.stringify(this.replayOnlyMarker()));
     return `[${parts.join(',')}]`;
   }
@@ -105,7 +101,9 @@ export class ReplayHistory {
  * moved to just after the executionResumed (DTFx's executor buffers them the same way). While still suspended they
  * are withheld. Only inbound events move; episode markers and the events actions wrote stay in place.
  */
-export function inProcessingOrder(events: readonly HistoryEvent[]): HistoryEvent[] {
+export function inProcessingOrder(events: readonly HistoryEvent[]): readonly HistoryEvent[] {
+  // Nearly every history has no suspension: nothing moves, and the events are already in processing order.
+  if (!events.some((event) => event.type === 'executionSuspended')) return events;
   const ordered: HistoryEvent[] = [];
   let held: HistoryEvent[] | undefined;
   for (const event of events) {
@@ -133,7 +131,7 @@ function splitEpisodes(events: readonly HistoryEvent[]): PastEpisode[] {
   let episode: PastEpisode | undefined;
   for (const event of events) {
     if (event.type === 'orchestratorStarted' || !episode) {
-      episode = { time: Date.parse(event.timestamp), inbound: [], scheduled: [] };
+      episode = { time: timestampMs(event.timestamp), inbound: [], scheduled: [] };
       episodes.push(episode);
       if (event.type === 'orchestratorStarted') continue;
     }

@@ -14,6 +14,9 @@ export type AnswerRpc = DurableHttpApi['answerRpc'];
 /** The part of an axios request config an adapter reads (durable-functions' own axios, whose types we do not import). */
 interface AxiosRequestConfigLike {
   method?: string;
+  url?: string;
+  baseURL?: string;
+  params?: unknown;
   data?: unknown;
   headers?: { toJSON(): Record<string, string | string[] | number | boolean | null> };
   signal?: AbortSignal;
@@ -50,7 +53,9 @@ export function answerInProcess(client: df.DurableClient, answer: AnswerRpc, app
       if (value !== null && value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
     }
     if (body) headers['content-length'] = String(Buffer.byteLength(body, 'utf8'));
-    const url = axiosInstance.getUri(config);
+    // The config reaching an adapter is merged already: getUri would merge it again (a tenth of the client's cost).
+    // durable-functions sends absolute URLs without params, which are the URL as is; anything else asks axios.
+    const url = !config.baseURL && !config.params && typeof config.url === 'string' ? config.url : axiosInstance.getUri(config);
     const answered = await answer({ method: (config.method ?? 'get').toUpperCase(), url, headers, body, signal: config.signal });
     const response = { data: answered.body, status: answered.status, statusText: '', headers: answered.headers, config, request: { url } };
     // As axios' own `settle`: a status the config does not accept rejects (durable-functions accepts all below 600).

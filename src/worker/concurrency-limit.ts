@@ -12,11 +12,15 @@ export class ConcurrencyLimit {
     return this.active;
   }
 
+  /** Takes a slot if one is free now, without the promise and the microtask turn of acquire(). */
+  tryAcquire(): boolean {
+    if (this.active >= this.limit || this.waiters.length > 0) return false;
+    this.active++;
+    return true;
+  }
+
   async acquire(): Promise<void> {
-    if (this.active < this.limit) {
-      this.active++;
-      return;
-    }
+    if (this.tryAcquire()) return;
     await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 

@@ -57,7 +57,7 @@ export class DurableWorker {
     const kinds = new Set([kind]);
     const signal = this.stopping.signal;
     while (!signal.aborted) {
-      await limit.acquire();
+      if (!limit.tryAcquire()) await limit.acquire();
       let item: WorkItem | undefined;
       try {
         item = await this.options.taskHub.nextWorkItem(kinds, signal);

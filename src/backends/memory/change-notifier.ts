@@ -5,9 +5,11 @@ export class ChangeNotifier {
   private readonly waiters = new Set<() => void>();
   /**
    * Waiters per signal, with one abort listener per signal: a worker passes its one stop signal to many
-   * concurrent lock calls, and a listener each would trip Node's MaxListenersExceededWarning.
+   * concurrent lock calls, and a listener each would trip Node's MaxListenersExceededWarning. The listener stays
+   * until the signal aborts (it is registered `once`) or is collected with it: adding and removing it around every
+   * wait was a measurable share of each work item (issue 18).
    */
-  private readonly bySignal = new Map<AbortSignal, { waiters: Set<() => void>; onAbort: () => void }>();
+  private readonly bySignal = new WeakMap<AbortSignal, Set<() => void>>();
 
   get waiting(): number {
     return this.waiters.size;
@@ -33,22 +35,17 @@ export class ChangeNotifier {
   }
 
   private listen(signal: AbortSignal, done: () => void): void {
-    let entry = this.bySignal.get(signal);
-    if (!entry) {
-      const waiters = new Set<() => void>();
-      entry = { waiters, onAbort: () => [...waiters].forEach((wake) => wake()) };
-      this.bySignal.set(signal, entry);
-      signal.addEventListener('abort', entry.onAbort, { once: true });
+    let waiters = this.bySignal.get(signal);
+    if (!waiters) {
+      const forSignal = new Set<() => void>();
+      waiters = forSignal;
+      this.bySignal.set(signal, forSignal);
+      signal.addEventListener('abort', () => [...forSignal].forEach((wake) => wake()), { once: true });
     }
-    entry.waiters.add(done);
+    waiters.add(done);
   }
 
   private forget(signal: AbortSignal, done: () => void): void {
-    const entry = this.bySignal.get(signal);
-    if (!entry) return;
-    entry.waiters.delete(done);
-    if (entry.waiters.size > 0) return;
-    signal.removeEventListener('abort', entry.onAbort);
-    this.bySignal.delete(signal);
+    this.bySignal.get(signal)?.delete(done);
   }
 }

@@ -21,7 +21,7 @@ import type {
 } from '../backend';
 import { InstanceExistsError, LockLostError } from '../errors';
 import { ChangeNotifier } from './change-notifier';
-import { frozenCopy } from './frozen-copy';
+import { frozenCopy, plainCopy } from './frozen-copy';
 import { countByStatus, matchesQuery, pageOf } from './instance-query';
 import { VisibilityAlarm } from './visibility-alarm';
 
@@ -125,16 +125,16 @@ export class MemoryBackend implements Backend {
 
   async getInstance(instanceId: string): Promise<InstanceRecord | undefined> {
     const record = this.entries.get(instanceId)?.record;
-    return record && structuredClone(record);
+    return record && plainCopy(record);
   }
 
   async getHistory(instanceId: string): Promise<HistoryEvent[]> {
-    return structuredClone((this.entries.get(instanceId)?.history ?? EMPTY_HISTORY) as HistoryEvent[]);
+    return plainCopy((this.entries.get(instanceId)?.history ?? EMPTY_HISTORY) as HistoryEvent[]);
   }
 
   async queryInstances(query: InstanceQuery): Promise<InstancePage> {
     const matching = this.records().filter((record) => matchesQuery(record, query));
-    return structuredClone(pageOf(matching, query));
+    return plainCopy(pageOf(matching, query));
   }
 
   async countInstances(query: Omit<InstanceQuery, 'descending' | 'pageSize' | 'continuationToken'>): Promise<StatusCounts> {
@@ -288,7 +288,7 @@ export class MemoryBackend implements Backend {
         ...(entry.record && { instance: entry.record as InstanceRecord }),
         history: entry.history,
         // Copies: their events become the caller's history to append (backend-conformance "copies data in and out").
-        messages: messages.map((m) => ({ ...structuredClone(m.message), messageId: m.messageId, dequeueCount: m.dequeueCount })),
+        messages: messages.map((m) => ({ ...plainCopy(m.message), messageId: m.messageId, dequeueCount: m.dequeueCount })),
         lockToken: token,
       };
     }
@@ -334,7 +334,7 @@ export class MemoryBackend implements Backend {
     const entry = this.entryOf(message.instanceId);
     const stored: StoredMessage = {
       messageId: this.newId('msg'),
-      message: structuredClone(taskMessage),
+      message: plainCopy(taskMessage),
       visibleAt: visibleAt ?? this.clock.now(),
       dequeueCount: 0,
       held: false,

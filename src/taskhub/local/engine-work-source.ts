@@ -58,6 +58,9 @@ function abandonDelayMs(dequeueCount: number): number {
 
 export class EngineWorkSource {
   private readonly held = new Map<string, HeldWorkItem>();
+  /** Completion tokens: unique to this source (a random prefix) and to the item (a count), without a UUID each. */
+  private readonly tokenPrefix = `${randomUUID()}:`;
+  private lastToken = 0;
   private readonly dispatcher: WorkItemDispatcher;
 
   constructor(private readonly options: EngineWorkSourceOptions) {
@@ -172,7 +175,7 @@ export class EngineWorkSource {
   // --- Holding and settling
 
   private hold(held: HeldWorkItem): string {
-    const token = randomUUID();
+    const token = `${this.tokenPrefix}${++this.lastToken}`;
     this.held.set(token, held);
     return token;
   }

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { silentLogger, type WorkItem, type WorkItemKind } from '../../../src/core';
 import { WorkItemDispatcher, type WorkSource } from '../../../src/taskhub/local/work-item-dispatcher';
 import { waitFor } from '../../support/scripted-worker';
@@ -18,7 +19,9 @@ class HandFedSource implements WorkSource {
     this.pulls++;
     return new Promise((resolve) => {
       const settle = (item: WorkItem | undefined) => {
-        this.open.splice(this.open.indexOf(settle), 1);
+        const index = this.open.indexOf(settle);
+        if (index < 0) return; // settled already (the dispatcher reuses the signals of pulls that ended)
+        this.open.splice(index, 1);
         resolve(item);
       };
       this.open.push(settle);
@@ -100,4 +103,20 @@ it('ends every wait with undefined on stop', async () => {
   expect(await next).toBeUndefined();
   expect(source.waiting).toBe(0);
   expect(await dispatcher.next(ORCHESTRATOR)).toBeUndefined();
+});
+
+it('adds one abort listener to a signal however many waits share it, and its abort ends every wait', async () => {
+  const stopping = new AbortController();
+  for (let i = 0; i < 5; i++) {
+    const next = dispatcher.next(ORCHESTRATOR, stopping.signal);
+    await waitFor(() => source.waiting > 0, 'a pull');
+    source.feed(item('orchestrator', `served-${i}`));
+    expect(await next).toMatchObject({ instanceId: `served-${i}` });
+  }
+  const waits = [dispatcher.next(ORCHESTRATOR, stopping.signal), dispatcher.next(ORCHESTRATOR, stopping.signal)];
+  expect(getEventListeners(stopping.signal, 'abort')).toHaveLength(1);
+  stopping.abort();
+  expect(await Promise.all(waits)).toEqual([undefined, undefined]);
+  expect(getEventListeners(stopping.signal, 'abort')).toHaveLength(0);
+  await waitFor(() => source.waiting === 0, 'the surplus pulls to stop');
 });
