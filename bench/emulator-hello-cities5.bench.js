@@ -7,25 +7,14 @@
 const { spawn } = require('node:child_process');
 const path = require('node:path');
 const { Metadata } = require('@grpc/grpc-js');
-const { NoOpLogger, TaskHubGrpcClient, TaskHubGrpcWorker, InMemoryOrchestrationBackend, TestOrchestrationClient, TestOrchestrationWorker } = require('@microsoft/durabletask-js');
+const { NoOpLogger, TaskHubGrpcClient, TaskHubGrpcWorker } = require('@microsoft/durabletask-js');
 const { createTestEnvironment } = require('../dist/src/testing');
-
-console.info = console.debug = () => {};
+const { EXPECTED_OUTPUT, registerHelloCities5, startInMemoryHelloCities5 } = require('./durabletask-js-hello-cities5');
 
 const COUNT = Number(process.argv[2] ?? 200);
 const ROUNDS = Number(process.argv[3] ?? 3);
 const ONE_AT_A_TIME = 50;
-const CITIES = ['Tokyo', 'Seattle', 'London', 'Cairo', 'Lima'];
 const WORK_ITEMS_PER_ORCHESTRATION = 6 + 5; // 6 orchestrator episodes + 5 activities
-
-function register(worker) {
-  worker.addNamedActivity('SayHello', (_ctx, city) => `Hello ${city}!`);
-  worker.addNamedOrchestrator('HelloCities5', async function* (ctx) {
-    const greetings = [];
-    for (const city of CITIES) greetings.push(yield ctx.callActivity('SayHello', city));
-    return greetings;
-  });
-}
 
 async function startEmulator() {
   const child = spawn(process.execPath, [path.join(__dirname, '../dist/src/cli/main.js'), 'emulator', '--port', '0', '--dashboard-port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -59,14 +48,13 @@ async function drive(start, wait, count, oneAtATime) {
 }
 
 function check(outputs) {
-  const expected = JSON.stringify(CITIES.map((c) => `Hello ${c}!`));
-  const bad = outputs.filter((output) => JSON.stringify(output) !== expected);
+  const bad = outputs.filter((output) => JSON.stringify(output) !== EXPECTED_OUTPUT);
   if (bad.length) throw new Error(`${bad.length} orchestrations did not complete correctly, e.g. ${JSON.stringify(bad[0])}`);
 }
 
 async function viaEmulator(emulator, count, oneAtATime) {
   const worker = new TaskHubGrpcWorker({ ...sdkOptions(emulator.address), shutdownTimeoutMs: 5000 });
-  register(worker);
+  registerHelloCities5(worker);
   const client = new TaskHubGrpcClient(sdkOptions(emulator.address));
   await worker.start();
   try {
@@ -83,11 +71,7 @@ async function viaEmulator(emulator, count, oneAtATime) {
 }
 
 async function viaDurableTaskJsInMemory(count, oneAtATime) {
-  const backend = new InMemoryOrchestrationBackend();
-  const client = new TestOrchestrationClient(backend);
-  const worker = new TestOrchestrationWorker(backend);
-  register(worker);
-  await worker.start();
+  const { client, stop } = await startInMemoryHelloCities5();
   try {
     return await drive(
       () => client.scheduleNewOrchestration('HelloCities5'),
@@ -96,8 +80,7 @@ async function viaDurableTaskJsInMemory(count, oneAtATime) {
       oneAtATime,
     );
   } finally {
-    await worker.stop();
-    await client.stop();
+    await stop();
   }
 }
 

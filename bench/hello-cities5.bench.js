@@ -5,15 +5,10 @@
 // built in a `git worktree`), so a change is measured against what it replaces.
 'use strict';
 const path = require('node:path');
-const { InMemoryOrchestrationBackend, TestOrchestrationClient, TestOrchestrationWorker } = require('@microsoft/durabletask-js/dist/testing');
-
-// The durabletask-js test worker logs every event through console.info/debug, with no way to pass a logger: mute
-// them, so neither side pays for console output and stdout stays one JSON object.
-console.info = console.debug = () => {};
+const { EXPECTED_OUTPUT, startInMemoryHelloCities5 } = require('./durabletask-js-hello-cities5');
 
 const COUNT = Number(process.argv[2] ?? 1000);
 const ROUNDS = Number(process.argv[3] ?? 3);
-const CITIES = ['Tokyo', 'Seattle', 'London', 'Cairo', 'Lima'];
 const WORK_ITEMS_PER_ORCHESTRATION = 6 + 5; // 6 orchestrator episodes + 5 activities
 
 const OURS = path.join(__dirname, '../dist');
@@ -54,17 +49,7 @@ async function replayShareOneAtATime(dist, count = 100) {
 }
 
 async function runDurableTaskJs() {
-  const backend = new InMemoryOrchestrationBackend();
-  const client = new TestOrchestrationClient(backend);
-  const worker = new TestOrchestrationWorker(backend);
-  worker.addNamedActivity('SayHello', (_ctx, city) => `Hello ${city}!`);
-  // durabletask-js orchestrators are async generators.
-  worker.addNamedOrchestrator('HelloCities5', async function* (ctx) {
-    const greetings = [];
-    for (const city of CITIES) greetings.push(yield ctx.callActivity('SayHello', city));
-    return greetings;
-  });
-  await worker.start();
+  const { client, stop } = await startInMemoryHelloCities5();
   try {
     const started = process.hrtime.bigint();
     const ids = await Promise.all(Array.from({ length: COUNT }, () => client.scheduleNewOrchestration('HelloCities5')));
@@ -73,14 +58,12 @@ async function runDurableTaskJs() {
     assertAllCompleted(states.map((s) => [s && s.runtimeStatus === 1 ? 'Completed' : String(s && s.runtimeStatus), s && JSON.parse(s.serializedOutput)]));
     return measure(elapsedNs, {});
   } finally {
-    await worker.stop();
-    await client.stop();
+    await stop();
   }
 }
 
 function assertAllCompleted(rows) {
-  const expected = JSON.stringify(CITIES.map((c) => `Hello ${c}!`));
-  const bad = rows.filter(([status, output]) => status !== 'Completed' || JSON.stringify(output) !== expected);
+  const bad = rows.filter(([status, output]) => status !== 'Completed' || JSON.stringify(output) !== EXPECTED_OUTPUT);
   if (bad.length) throw new Error(`${bad.length} orchestrations did not complete correctly, e.g. ${JSON.stringify(bad[0])}`);
 }
 

@@ -20,18 +20,13 @@ const { execFileSync } = require('node:child_process');
 
 const path = require('node:path');
 const { createTestEnvironment } = require('../dist/src/testing');
-const { InMemoryOrchestrationBackend, TestOrchestrationClient, TestOrchestrationWorker } = require('@microsoft/durabletask-js/dist/testing');
-
-// The durabletask-js test worker logs every event through console.info/debug: mute them (stdout stays one JSON object).
-console.info = console.debug = () => {};
+const { EXPECTED_OUTPUT, startInMemoryHelloCities5 } = require('./durabletask-js-hello-cities5');
 
 const COUNT = Number(process.argv[2] ?? 10_000);
 const WAVE = Number(process.env.WAVE ?? 500);
 const SOAK_MINUTES = Number(process.env.SOAK_MINUTES ?? 0.5);
 const SOAK_RATE = Number(process.env.SOAK_RATE ?? 50);
 const SAMPLE_MS = Math.min(30_000, (SOAK_MINUTES * 60_000) / 6);
-const CITIES = ['Tokyo', 'Seattle', 'London', 'Cairo', 'Lima'];
-const EXPECTED = JSON.stringify(CITIES.map((c) => `Hello ${c}!`));
 const MB = 1024 * 1024;
 
 /** The two subjects behind one interface: start a wave and wait for it, purge a list of ids, tear down. */
@@ -52,16 +47,7 @@ async function durableRuntime() {
 }
 
 async function durableTaskJs() {
-  const backend = new InMemoryOrchestrationBackend();
-  const client = new TestOrchestrationClient(backend);
-  const worker = new TestOrchestrationWorker(backend);
-  worker.addNamedActivity('SayHello', (_ctx, city) => `Hello ${city}!`);
-  worker.addNamedOrchestrator('HelloCities5', async function* (ctx) {
-    const greetings = [];
-    for (const city of CITIES) greetings.push(yield ctx.callActivity('SayHello', city));
-    return greetings;
-  });
-  await worker.start();
+  const { client, stop } = await startInMemoryHelloCities5();
   return {
     async wave(size) {
       const ids = await Promise.all(Array.from({ length: size }, () => client.scheduleNewOrchestration('HelloCities5')));
@@ -72,15 +58,12 @@ async function durableTaskJs() {
     async purge(ids) {
       for (const id of ids) await client.purgeOrchestration(id);
     },
-    async close() {
-      await worker.stop();
-      await client.stop();
-    },
+    close: stop,
   };
 }
 
 function check(rows) {
-  const bad = rows.filter(([status, output]) => status !== 'Completed' || JSON.stringify(output) !== EXPECTED);
+  const bad = rows.filter(([status, output]) => status !== 'Completed' || JSON.stringify(output) !== EXPECTED_OUTPUT);
   if (bad.length) throw new Error(`${bad.length} orchestrations did not complete correctly, e.g. ${JSON.stringify(bad[0])}`);
 }
 

@@ -24,13 +24,19 @@ function newInstance(clock: ManualClock, instanceId: string): { record: Instance
   return { record, start };
 }
 
-test('a started instance is handed out with its record and start message, and a commit lands in the DT.AS tables', async () => {
+/** A started backend on a hub of its own, with one instance created and not yet handed out. */
+async function backendWithInstance(instanceId: string) {
   const clock = new ManualClock(Date.UTC(2024, 0, 1));
   const hub = uniqueHubName();
   const backend = createBackend(hub, clock);
   await backend.start();
-  const { record, start } = newInstance(clock, 'order/1#?');
+  const { record, start } = newInstance(clock, instanceId);
   await backend.createInstance(record, start, { replaceableStatuses: [] });
+  return { clock, hub, backend, record, start };
+}
+
+test('a started instance is handed out with its record and start message, and a commit lands in the DT.AS tables', async () => {
+  const { clock, hub, backend, record, start } = await backendWithInstance('order/1#?');
 
   const item = await backend.lockNextInstance();
   expect(item?.instanceId).toBe('order/1#?');
@@ -94,12 +100,7 @@ test('a started instance is handed out with its record and start message, and a 
 });
 
 test('queue messages use the DT.AS 2.x envelope as raw JSON', async () => {
-  const clock = new ManualClock(Date.UTC(2024, 0, 1));
-  const hub = uniqueHubName();
-  const backend = createBackend(hub, clock);
-  await backend.start();
-  const { record, start } = newInstance(clock, 'instance1');
-  await backend.createInstance(record, start, { replaceableStatuses: [] });
+  const { hub, backend } = await backendWithInstance('instance1');
   // specs/backends.md A3: "instance1" → partition 1 of 4.
   const queue = new QueueClient(storage.azurite().connectionString, `${hub.toLowerCase()}-control-01`);
   await backend.stop();
@@ -120,11 +121,7 @@ test('queue messages use the DT.AS 2.x envelope as raw JSON', async () => {
 });
 
 test('a stopped backend hands out nothing, hands its messages back, and works again after start()', async () => {
-  const clock = new ManualClock(Date.UTC(2024, 0, 1));
-  const backend = createBackend(uniqueHubName(), clock);
-  await backend.start();
-  const { record, start } = newInstance(clock, 'restarted');
-  await backend.createInstance(record, start, { replaceableStatuses: [] });
+  const { backend, start } = await backendWithInstance('restarted');
   const before = await backend.lockNextInstance();
   expect(before?.instanceId).toBe('restarted');
   await backend.abandonInstance(before!);
@@ -140,12 +137,7 @@ test('a stopped backend hands out nothing, hands its messages back, and works ag
 
 test("an activity's result reaches its orchestration on this worker in memory, and goes to the control queue only when handed back", async () => {
   // docs/azure-storage.md: the work-item message carries the result; the checkpoint that consumes it deletes it.
-  const clock = new ManualClock(Date.UTC(2024, 0, 1));
-  const hub = uniqueHubName();
-  const backend = createBackend(hub, clock);
-  await backend.start();
-  const { record, start } = newInstance(clock, 'instance1');
-  await backend.createInstance(record, start, { replaceableStatuses: [] });
+  const { clock, hub, backend, record, start } = await backendWithInstance('instance1');
   const item = await backend.lockNextInstance();
   const t = isoTime(clock.now());
   const scheduled = { type: 'taskScheduled', eventId: 0, timestamp: t, name: 'SayHello', input: '"Tokyo"' } as const;
