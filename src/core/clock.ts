@@ -1,6 +1,8 @@
 // Time is injected: code asks a Clock for "now" instead of reading Date.now(), so tests and
 // createTestEnvironment can move time forward (ARCHITECTURE.md "Time is injected").
 
+import { rememberLast } from './remember-last';
+
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
@@ -38,14 +40,5 @@ export class ManualClock implements Clock {
   }
 }
 
-let lastIsoMs = Number.NaN;
-let lastIso = '';
-
-/** `new Date(ms).toISOString()`, remembering the last answer: the engine asks for the same `now` many times per step. */
-export function isoTime(ms: number): string {
-  if (ms !== lastIsoMs) {
-    lastIso = new Date(ms).toISOString();
-    lastIsoMs = ms;
-  }
-  return lastIso;
-}
+/** `new Date(ms).toISOString()`. */
+export const isoTime: (ms: number) => string = rememberLast((ms: number) => new Date(ms).toISOString());

@@ -2,6 +2,7 @@ export * from './actions';
 export * from './clock';
 export * from './errors';
 export * from './key-comparison';
+export * from './remember-last';
 export * from './entity-id';
 export * from './failure';
 export * from './history';
