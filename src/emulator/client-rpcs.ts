@@ -10,6 +10,7 @@ import {
   fromProtoStatus,
   fromStringValue,
   fromTimestamp,
+  MAX_PURGE_BATCH,
   pb,
   readStringMap,
   toProtoEntityMetadata,
@@ -17,7 +18,6 @@ import {
   toStringValue,
 } from '../scheduler-protocol';
 import type { OrchestrationState, TaskHub } from '../taskhub';
-import { MAX_PURGE_BATCH } from '../taskhub/grpc/instance-queries';
 import { invalidArgument, RpcError } from './rpc-errors';
 
 /** The Durable Task Scheduler's limit on instance ids. */

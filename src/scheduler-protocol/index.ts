@@ -23,6 +23,7 @@ export {
   fromProtoOrchestrationState,
   toProtoEntityMetadata,
   fromProtoEntityMetadata,
+  MAX_PURGE_BATCH,
   type OrchestrationStateFields,
   type EntityMetadataFields,
 } from './instance-states';

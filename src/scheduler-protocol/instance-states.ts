@@ -8,6 +8,9 @@ import { pb } from './proto';
 import { fromProtoStatus, toProtoStatus } from './runtime-status';
 import { fromStringValue, fromTimestamp, readStringMap, toStringValue, toTimestamp, writeStringMap } from './wire-values';
 
+/** PurgeInstancesRequest.instanceBatch holds at most this many ids (B3). */
+export const MAX_PURGE_BATCH = 500;
+
 export type OrchestrationStateFields = Pick<
   InstanceRecord,
   'instanceId' | 'name' | 'version' | 'executionId' | 'status' | 'createdAt' | 'lastUpdatedAt' | 'completedAt' | 'input' | 'output' | 'customStatus' | 'failureDetails' | 'parentInstanceId'

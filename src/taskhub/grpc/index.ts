@@ -4,4 +4,3 @@ export { CallMetadata, newWorkerId, type SchedulerRole } from './call-metadata';
 export { resolveSchedulerTaskHub, type SchedulerTaskHubSources } from './scheduler-task-hub-name';
 export { SchedulerConnectionError, SchedulerSettingError, SCHEDULER_DATA_ROLE } from './scheduler-errors';
 export { GrpcTaskHub, type GrpcTaskHubOptions } from './grpc-task-hub';
-export { MAX_PURGE_BATCH } from './instance-queries';

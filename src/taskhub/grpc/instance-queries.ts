@@ -6,11 +6,10 @@
 // order, so "newest first" is refused rather than ignored.
 
 import { TERMINAL_STATUSES, isEntityInstanceId, isTerminal, type RuntimeStatus } from '../../core';
+import { MAX_PURGE_BATCH } from '../../scheduler-protocol';
 import { NotSupportedError } from '../errors';
 import type { OrchestrationFilter, OrchestrationQuery, OrchestrationState, Page, PurgeInstancesFilter, StatusCounts } from '../task-hub';
 
-/** PurgeInstancesRequest.instanceBatch holds at most this many ids (B3). */
-export const MAX_PURGE_BATCH = 500;
 /** A list request reads at most this many server pages to fill a page with name/custom-status matches. */
 export const MAX_SERVER_PAGES_PER_LIST = 20;
 /** Counting reads the server in pages this size... */

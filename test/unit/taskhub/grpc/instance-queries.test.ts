@@ -4,10 +4,10 @@
 // and a filtered purge never purges an instance that does not match.
 import type { OrchestratorAction } from '../../../../src/core';
 import { MemoryBackend } from '../../../../src/backends/memory';
+import { MAX_PURGE_BATCH } from '../../../../src/scheduler-protocol';
 import { NotSupportedError } from '../../../../src/taskhub';
 import {
   MAX_COUNTED_INSTANCES,
-  MAX_PURGE_BATCH,
   MAX_SERVER_PAGES_PER_LIST,
   countInstances,
   purgeInstances,
