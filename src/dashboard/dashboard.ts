@@ -1,12 +1,12 @@
 // The dashboard as one request handler: the web app and its data API under one path (`/runtime/dashboard/` in
-// `durable-runtime start`, `/` on the emulator's own port), over any TaskHub.
+// `durable-runtime start`, `/taskhubs/<hub>/` on the emulator's dashboard port), over any TaskHub.
 
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { silentLogger, type Logger } from '../core';
 import type { TaskHubClient } from '../taskhub';
 import { dashboardAccess, type AccessCheck } from './dashboard-access';
 import { dispatchDataApi, type DataApiContext, type DataApiResponse } from './data-api';
+import { listenOwnServer, sendJson } from './own-server';
 import { DashboardRequestError, badRequest, statusAndMessage } from './request-errors';
 import { StaticFiles } from './static-files';
 
@@ -54,7 +54,7 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
     const file = req.method === 'GET' || req.method === 'HEAD' ? await files.get(rest) : undefined;
     if (!file) {
       const missing = rest === '' ? 'The dashboard was not built: run `npm run build`.' : `No dashboard file '${rest}'.`;
-      writeJson(res, { status: 404, body: { error: missing } });
+      sendJson(res, 404, { error: missing });
       return true;
     }
     res.writeHead(200, { 'content-type': file.contentType, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
@@ -79,26 +79,18 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
       if (status >= 500) logger.error(`Dashboard: ${method} ${path} failed: ${(error as Error)?.stack ?? String(error)}`);
       response = { status, body: { error: message } };
     }
-    writeJson(res, response);
+    sendJson(res, response.status, response.body);
   }
 }
 
-/** Serves only the dashboard, on its own port (the emulator's dashboard port, tests, benchmarks). */
+/** Serves only the dashboard, on its own port (tests, benchmarks; the emulator serves one per hub, hubs-dashboard.ts). */
 export async function listenDashboard(options: DashboardOptions & { port?: number; host?: string }): Promise<{ url: string; close(): Promise<void> }> {
   const handler = createDashboard({ ...options, basePath: options.basePath ?? '/' });
-  const server = http.createServer((req, res) => {
-    handler(req, res).then((served) => served || writeJson(res, { status: 404, body: { error: 'Not a dashboard path.' } }));
-  });
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const base = (options.basePath ?? '/').replace(/\/+$/, '');
-  return {
-    url: `http://localhost:${port}${base}/`,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
+    if (!(await handler(req, res))) sendJson(res, 404, { error: 'Not a dashboard path.' });
   };
+  const { port, close } = await listenOwnServer(serve, { port: options.port ?? 0, host: options.host ?? '127.0.0.1', logger: options.logger ?? silentLogger });
+  return { url: `http://localhost:${port}${(options.basePath ?? '/').replace(/\/+$/, '')}/`, close };
 }
 
 function decodeSegment(segment: string): string {
@@ -127,10 +119,4 @@ async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknow
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('The request body must be a JSON object.');
   return body as Record<string, unknown>;
-}
-
-function writeJson(res: ServerResponse, response: DataApiResponse): void {
-  const body = JSON.stringify(response.body);
-  res.writeHead(response.status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(body);
 }

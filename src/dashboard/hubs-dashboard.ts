@@ -2,12 +2,12 @@
 // /taskhubs/<hub>/, and at / the hub itself when there is one, else a page to pick one. It does not know the
 // apps behind the hubs, so "start new" takes any orchestrator name. Loopback only unless bound wider on request.
 
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { silentLogger, type Logger } from '../core';
 import type { TaskHubClient } from '../taskhub';
 import { createDashboard, type DashboardHandler } from './dashboard';
 import { dashboardAccess, isLoopback, type AccessCheck } from './dashboard-access';
+import { listenOwnServer, sendJson } from './own-server';
 
 const HUBS_PATH = '/taskhubs';
 
@@ -62,25 +62,8 @@ export async function listenHubsDashboard(options: HubsDashboardOptions & { port
   const host = options.host ?? '127.0.0.1';
   const local = host === 'localhost' || isLoopback(host);
   const handler = createHubsDashboard({ ...options, access: options.access ?? (local ? dashboardAccess({}) : () => undefined) });
-  const logger = options.logger ?? silentLogger;
-  const server = http.createServer((req, res) => {
-    handler(req, res).catch((error: unknown) => {
-      logger.error(`Dashboard: ${req.method} ${req.url} failed: ${(error as Error)?.stack ?? String(error)}`);
-      if (!res.headersSent) sendJson(res, 500, { error: `The dashboard failed: ${(error as Error)?.message ?? String(error)}` });
-    });
-  });
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port, host, resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${local ? 'localhost' : host}:${port}/`,
-    port,
-    local,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { port, close } = await listenOwnServer(handler, { port: options.port, host, logger: options.logger ?? silentLogger });
+  return { url: `http://${local ? 'localhost' : host}:${port}/`, port, local, close };
 }
 
 function hubPicker(names: string[]): string {
@@ -107,8 +90,4 @@ function safeDecode(segment: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(body));
 }
