@@ -65,22 +65,16 @@ export async function queryInstances(server: InstanceServer, query: Orchestratio
 
 /** Counts by status, reading every matching instance: refused past MAX_COUNTED_INSTANCES. */
 export async function countInstances(server: InstanceServer, filter: OrchestrationFilter): Promise<StatusCounts> {
-  const matches = hubMatcher(filter);
   const counts: StatusCounts = {};
   let total = 0;
-  let continuationToken: string | undefined;
-  do {
-    const page = await server.query({ ...serverQuery(filter), pageSize: COUNT_PAGE_SIZE, continuationToken });
-    for (const state of page.items.filter(matches)) {
-      if (++total > MAX_COUNTED_INSTANCES) {
-        throw new NotSupportedError(
-          `More than ${MAX_COUNTED_INSTANCES.toLocaleString('en-US')} instances match, and the Durable Task Scheduler cannot count them server-side: narrow the filter (status, dates, id prefix) to see counts.`,
-        );
-      }
-      counts[state.status] = (counts[state.status] ?? 0) + 1;
+  for await (const state of everyMatch(server, filter)) {
+    if (++total > MAX_COUNTED_INSTANCES) {
+      throw new NotSupportedError(
+        `More than ${MAX_COUNTED_INSTANCES.toLocaleString('en-US')} instances match, and the Durable Task Scheduler cannot count them server-side: narrow the filter (status, dates, id prefix) to see counts.`,
+      );
     }
-    continuationToken = page.continuationToken;
-  } while (continuationToken);
+    counts[state.status] = (counts[state.status] ?? 0) + 1;
+  }
   return counts;
 }
 
@@ -94,17 +88,22 @@ export async function purgeInstances(server: InstanceServer, filter: PurgeInstan
   if (filter.name === undefined && filter.customStatusContains === undefined && filter.instanceIdPrefix === undefined) {
     return server.purgeFilter({ statuses, createdFrom: filter.createdFrom, createdTo: filter.createdTo });
   }
-  const matches = hubMatcher(filter);
   const ids: string[] = [];
-  let continuationToken: string | undefined;
-  do {
-    const page = await server.query({ ...serverQuery({ ...filter, statuses }), pageSize: COUNT_PAGE_SIZE, continuationToken });
-    ids.push(...page.items.filter(matches).map((state) => state.instanceId));
-    continuationToken = page.continuationToken;
-  } while (continuationToken);
+  for await (const state of everyMatch(server, { ...filter, statuses })) ids.push(state.instanceId);
   let deleted = 0;
   for (let start = 0; start < ids.length; start += MAX_PURGE_BATCH) deleted += await server.purgeBatch(ids.slice(start, start + MAX_PURGE_BATCH));
   return deleted;
+}
+
+/** Every instance that matches, read from the server in pages of COUNT_PAGE_SIZE. */
+async function* everyMatch(server: InstanceServer, filter: OrchestrationFilter): AsyncGenerator<OrchestrationState> {
+  const matches = hubMatcher(filter);
+  let continuationToken: string | undefined;
+  do {
+    const page = await server.query({ ...serverQuery(filter), pageSize: COUNT_PAGE_SIZE, continuationToken });
+    for (const state of page.items) if (matches(state)) yield state;
+    continuationToken = page.continuationToken;
+  } while (continuationToken);
 }
 
 function serverQuery(filter: OrchestrationFilter): Omit<ServerInstanceQuery, 'pageSize'> {
