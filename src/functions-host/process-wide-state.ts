@@ -26,11 +26,20 @@ export type EnvironmentWrites = Map<string, { previous?: string; hostPrevious?: 
 const KEY = Symbol.for('durable-runtime.functions-host.process-wide-state');
 const holder = appGlobal as unknown as Record<symbol, ProcessWideState | undefined>;
 
-export const processWide: ProcessWideState = (holder[KEY] ??= {
-  coreModuleInstalled: false,
-  modulesOfEarlierLoads: new Set(),
-  importedEsmFiles: new Set(),
-  settingsSetByHost: new Map(),
-  openEnvironmentWrites: [],
-  loading: Promise.resolve(),
-});
+const shared = (holder[KEY] ??= {} as ProcessWideState) as unknown as Record<string, unknown>;
+// Another durable-runtime build loaded into this process (a benchmark's baseline, two versions of the package) may
+// have made the object with fewer fields: add what this build needs, keep what is there.
+for (const [field, initial] of Object.entries(initialState())) if (shared[field] === undefined) shared[field] = initial;
+
+export const processWide = shared as unknown as ProcessWideState;
+
+function initialState(): ProcessWideState {
+  return {
+    coreModuleInstalled: false,
+    modulesOfEarlierLoads: new Set(),
+    importedEsmFiles: new Set(),
+    settingsSetByHost: new Map(),
+    openEnvironmentWrites: [],
+    loading: Promise.resolve(),
+  };
+}
