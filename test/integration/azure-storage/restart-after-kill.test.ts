@@ -66,6 +66,7 @@ test('a process killed with SIGKILL and started again takes its dead predecessor
   expect(deadId).toContain(`-${first.child.pid}-`);
   await ownedBy(hubName, deadId, 'the first process to own every partition');
   await kill(first);
+  const killedAt = Date.now();
   // What the dead process left behind: leases that would stand until ExpiresAt.
   const left = await leases(hubName);
   expect(left.map((row) => row.CurrentOwner)).toEqual(left.map(() => deadId));
@@ -77,6 +78,12 @@ test('a process killed with SIGKILL and started again takes its dead predecessor
     const expiresAt = left.find((before) => before.rowKey === row.rowKey)!.ExpiresAt!;
     return { partition: row.rowKey, claimedAt: row.OwnedSince!.toISOString(), deadLeaseExpiresAt: expiresAt.toISOString(), beforeExpiry: row.OwnedSince! < expiresAt };
   });
+  const lastClaim = Math.max(...taken.map((row) => row.OwnedSince!.getTime()));
+  const firstExpiry = Math.min(...left.map((row) => row.ExpiresAt!.getTime()));
+  console.log(
+    `restart after kill -9: the new process owned every partition ${seconds(lastClaim - killedAt)} s after the kill ` +
+      `while the dead process's leases ran until ${seconds(firstExpiry - killedAt)} s after it.`,
+  );
   expect(claims.filter((claim) => !claim.beforeExpiry)).toEqual([]);
   for (const row of taken) {
     expect(second.output()).toContain(`acquired ${row.rowKey} from ${deadId}, which is dead: no process ${first.child.pid} runs on this machine.`);
@@ -107,3 +114,7 @@ test('two live processes on this machine split the partitions by hand-over; neit
   expect(a.output()).not.toContain('which is dead');
   expect(b.output()).not.toContain('which is dead');
 }, 300_000);
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(1);
+}
