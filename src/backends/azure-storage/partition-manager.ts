@@ -196,7 +196,7 @@ export class TablePartitionManager {
   }
 
   private async claimOrAsk(row: LeaseRow, partition: number, now: number): Promise<void> {
-    if (this.owned.has(partition)) this.release(partition, `lost to ${row.CurrentOwner ?? 'nobody'} (lease expired)`);
+    if (this.owned.has(partition)) this.release(partition, `lost to ${row.CurrentOwner ?? 'nobody'} (our lease expired, or it found this worker dead)`);
     if (this.shuttingDown) return;
     const expired = row.ExpiresAt !== undefined && now >= row.ExpiresAt.getTime();
     const free = !row.CurrentOwner && (!row.NextOwner || row.NextOwner === this.workerId);
