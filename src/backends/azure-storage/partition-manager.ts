@@ -1,6 +1,7 @@
 // Control-queue ownership with the DT.AS 2.x table partition manager (specs/backends.md A13.1): one row per control
 // queue in `{Hub}Partitions`; workers claim free or expired leases, renew their own, ask an owner to hand one over
-// (NextOwner) to balance the load, and drain then release what they give up. Every write is ETag-guarded.
+// (NextOwner) to balance the load, and drain then release what they give up. Every write is ETag-guarded. A lease of
+// a worker known dead (worker-id.ts: a process of this machine that no longer runs) is claimed like an expired one.
 
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -9,11 +10,12 @@ import type { Clock, Logger } from '../../core';
 import { describeStorageFailure, isConcurrencyConflict, statusOf } from './storage-errors';
 import type { TableRow } from './history-table-rows';
 import { sleep } from './polling-backoff';
+import { DeadOwnerJudge, formatWorkerId, type ThisProcess } from './worker-id';
 
 export interface PartitionListener {
   /**
    * This worker now owns the partition: start reading its control queue. `expiredOwner` names the worker whose
-   * lease ran out (it stopped renewing, so it may have died holding messages), when that is how it was taken.
+   * lease ran out or who is known dead (it may have died holding messages), when that is how it was taken.
    */
   acquired(partition: number, expiredOwner?: string): void;
   /** Stop taking new work from the partition and resolve once its work in flight is done. */
@@ -48,8 +50,34 @@ const PARTITION_KEY = '';
 /** While draining or waiting for a hand-over, passes run this often (DT.AS: 1 s). */
 const FAST_PASS_MS = 1000;
 
+/** Worker ids defaultWorkerId made in this process: backends of this process are alive whatever their nonce. */
+const ownWorkerIds = new Set<string>();
+
 export function defaultWorkerId(): string {
-  return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const id = formatWorkerId({ host: hostname(), pid: process.pid, nonce: randomBytes(3).toString('hex') });
+  ownWorkerIds.add(id);
+  return id;
+}
+
+function thisProcess(): ThisProcess {
+  return {
+    host: hostname(),
+    pid: process.pid,
+    // Leases are written with the backend's clock, which is the system clock outside tests.
+    startedAt: performance.timeOrigin,
+    isOwnWorkerId: (id) => ownWorkerIds.has(id),
+    isProcessAlive,
+  };
+}
+
+/** Signal 0 only checks: ESRCH means no such process; EPERM means one runs under another user. */
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }
 
 export class TablePartitionManager {
@@ -63,6 +91,7 @@ export class TablePartitionManager {
   private failing = false;
   private loop?: Promise<void>;
   private readonly abort = new AbortController();
+  private readonly deadOwners = new DeadOwnerJudge(thisProcess());
 
   constructor(
     private readonly table: TableClient,
@@ -167,11 +196,13 @@ export class TablePartitionManager {
   }
 
   private async claimOrAsk(row: LeaseRow, partition: number, now: number): Promise<void> {
-    if (this.owned.has(partition)) this.release(partition, `lost to ${row.CurrentOwner ?? 'nobody'} (lease expired)`);
+    if (this.owned.has(partition)) this.release(partition, `lost to ${row.CurrentOwner ?? 'nobody'} (our lease expired, or it found this worker dead)`);
     if (this.shuttingDown) return;
     const expired = row.ExpiresAt !== undefined && now >= row.ExpiresAt.getTime();
     const free = !row.CurrentOwner && (!row.NextOwner || row.NextOwner === this.workerId);
-    if (free || expired) {
+    const dead = free || expired ? undefined : this.deadOwnerOf(row);
+    if (free || expired || dead) {
+      const previousOwner = row.CurrentOwner;
       const claimed = await this.write(partition, row, {
         CurrentOwner: this.workerId,
         NextOwner: undefined,
@@ -180,11 +211,19 @@ export class TablePartitionManager {
         ExpiresAt: new Date(now + this.options.leaseIntervalMs),
         IsDraining: false,
       });
-      if (claimed) this.take(partition, 'owned', expired && row.CurrentOwner ? row.CurrentOwner : undefined);
+      if (!claimed) return;
+      if (dead) this.deadOwners.tookOver(previousOwner!, now);
+      this.take(partition, 'owned', previousOwner ? { owner: previousOwner, why: dead ? `which is dead: ${dead}` : 'whose lease expired' } : undefined);
     } else if (row.IsDraining && !row.NextOwner) {
       // The owner is shutting down: queue up as the next owner.
       await this.write(partition, row, { ...leaseColumns(row), NextOwner: this.workerId });
     }
+  }
+
+  /** Why the row's owner is known dead (worker-id.ts), or undefined. */
+  private deadOwnerOf(row: LeaseRow): string | undefined {
+    if (!row.CurrentOwner) return undefined;
+    return this.deadOwners.reasonToTakeOver(row.CurrentOwner, row.LastRenewal, (message) => this.options.logger.warn(message));
   }
 
   /** Ask owners holding more than their share to hand one partition over (A13.1 "Balance"). */
@@ -268,12 +307,12 @@ export class TablePartitionManager {
     }
   }
 
-  private take(partition: number, state: Ownership, expiredOwner?: string): void {
+  private take(partition: number, state: Ownership, from?: { owner: string; why: string }): void {
     this.owned.set(partition, state);
     this.drained.delete(partition);
-    const from = expiredOwner ? ` from ${expiredOwner}, whose lease expired` : '';
-    this.options.logger.info(`Worker ${this.workerId} acquired ${this.queueNames[partition]}${from}.`);
-    this.listener.acquired(partition, expiredOwner);
+    const taken = from ? ` from ${from.owner}, ${from.why}` : '';
+    this.options.logger.info(`Worker ${this.workerId} acquired ${this.queueNames[partition]}${taken}.`);
+    this.listener.acquired(partition, from?.owner);
   }
 
   private release(partition: number, reason: string): void {

@@ -31,7 +31,8 @@ afterAll(async () => {
 });
 
 async function startApp(hubName: string): Promise<SampleApp> {
-    // Taking over a dead worker's partitions waits for its 30 s leases to expire.
+    // Both run on this machine: the survivor takes a killed worker's partitions at its next lease pass (10 s), without
+    // waiting for the 30 s leases to expire (worker-id.ts); the bound leaves room for a busy machine.
     const app = await SampleApp.start('AzureStorage', { storage: { azurite, hubName }, waitMs: 150_000 });
     apps.push(app);
     return app;
@@ -105,7 +106,7 @@ test('when one of two processes is killed, the other resumes its work within 60 
     const activities = ORCHESTRATIONS * INPUT.chunks;
     console.log(
         `kill -9 of one of two workers: every unfinished orchestration moved on ${seconds(recoveredAt - tookOverAt)} s after the ` +
-            `survivor took over (${seconds(tookOverAt - killedAt)} s after the kill, waiting for the 30 s leases), all ${ORCHESTRATIONS} completed; ` +
+            `survivor took over (${seconds(tookOverAt - killedAt)} s after the kill: its next lease pass found the killed process dead), all ${ORCHESTRATIONS} completed; ` +
             `${runs} successful activity runs (${doomedRuns} by the killed worker) for ${activities} activities: ${runs - activities} duplicates.`,
     );
     expect(runs).toBeGreaterThanOrEqual(activities);
@@ -133,6 +134,6 @@ test('a process stopped with SIGTERM releases its partitions before it exits', a
         return owners.includes(leavingId) && owners.some((owner) => owner && owner !== leavingId) ? true : undefined;
     });
     await leaving.stop();
-    // Without the release the rows would name the stopped worker until its 30 s leases expire.
+    // Without the release the rows would name the stopped worker until the other's next lease pass finds it gone.
     expect(await partitionOwners(hubName)).not.toContain(leavingId);
 }, 240_000);
