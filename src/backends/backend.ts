@@ -53,21 +53,38 @@ export interface ActivityWorkItemLease {
   lockToken: string;
 }
 
-/** What selects instances, for queries, counts and purges. Every field narrows; absent fields do not. */
+/**
+ * What selects instances, for queries, counts and purges. Every field narrows; absent fields do not. One rule for
+ * every backend (instance-filter.ts), checked before anything is read or deleted: a value that does not parse throws
+ * a RangeError naming the field, never reads as "no filter" (the HTTP API and the dashboard answer it with 400).
+ */
 export interface InstanceFilter {
+  /** Ids that start with it, case-sensitive; '' narrows nothing (DT.AS: `string.IsNullOrEmpty`, specs/backends.md A6.3). */
   instanceIdPrefix?: string;
-  /** Both ends inclusive. */
+  /**
+   * Creation-time window, both ends inclusive (A6.3: `CreatedTime ge …` and `CreatedTime le …`), compared to the
+   * millisecond. ISO-8601: a date (UTC midnight) or a date-time with `Z` or an offset; anything else, '' included,
+   * is refused. A window whose start is after its end matches nothing, as in DT.AS.
+   */
   createdFrom?: string;
   createdTo?: string;
+  /**
+   * Any of these statuses. Empty narrows nothing, like absent: DT.AS adds no status term for an empty list
+   * (`RuntimeStatus == null || !RuntimeStatus.Any()`), the extension's HTTP API drops an empty `runtimeStatus=`, and
+   * the Scheduler's repeated `runtimeStatus` field cannot tell empty from absent (B3).
+   */
   statuses?: readonly RuntimeStatus[];
-  /** The orchestration (or lower-cased entity) name, exactly. */
+  /** The orchestration (or lower-cased entity) name, exactly, case-sensitive. */
   name?: string;
-  /** Text the serialized custom status contains, case-sensitive (a JSON string's quotes are part of it). */
+  /**
+   * Text the serialized custom status contains, case-sensitive (a JSON string's quotes are part of it); an instance
+   * without a custom status holds '' (so '' matches every instance).
+   */
   customStatusContains?: string;
 }
 
 export interface InstanceQuery extends InstanceFilter {
-  /** Orchestrations only, entities only, or both (default: orchestrations). */
+  /** Orchestrations only, entities only (ids starting with '@', A6.3), or both (default: orchestrations); anything else is refused. */
   kind?: 'orchestration' | 'entity' | 'all';
   /** Newest first; default oldest first. A continuation token continues in the order it was issued for. */
   descending?: boolean;
@@ -84,7 +101,11 @@ export interface InstancePage {
   continuationToken?: string;
 }
 
-/** Only terminal instances are purged: `statuses` defaults to, and is narrowed to, the terminal ones. */
+/**
+ * Only terminal instances are purged, of either kind: `statuses` defaults to the terminal ones and is narrowed to
+ * them. Naming only statuses that are not terminal purges nothing (DT.AS would then drop the status term and purge
+ * every status in the window: AzureTableTrackingStore.PurgeInstanceHistoryAsync).
+ */
 export type PurgeFilter = InstanceFilter;
 
 export interface CreateInstanceOptions {

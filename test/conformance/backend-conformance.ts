@@ -548,6 +548,75 @@ export function describeBackendConformance(name: string, setup: () => Promise<Co
         expect(await idsOf({ kind: 'all', pageSize: 2 })).toEqual(records.map((r) => r.instanceId).sort());
         expect(await idsOf({ instanceIdPrefix: 'q-', pageSize: 3 })).toEqual(['q-a1', 'q-a2', 'q-b1', 'q-b2']);
       });
+
+      // One filter rule on every backend and every path of one backend (src/backends/backend.ts InstanceFilter): a
+      // full list, a paged list and a count select the same instances.
+      async function expectSelects(query: Omit<InstanceQuery, 'pageSize' | 'continuationToken' | 'descending'>, ids: string[]): Promise<void> {
+        expect(await idsOf(query)).toEqual(ids);
+        expect(await idsOf({ ...query, pageSize: 2 })).toEqual(ids);
+        expect(Object.values(await backend.countInstances(query)).reduce((sum, n) => sum + n, 0)).toBe(ids.length);
+      }
+      const orchestrationIds = ['other', 'q-a1', 'q-a2', 'q-b1', 'q-b2'];
+
+      it('reads an empty status list as no status filter, as DT.AS and the Scheduler protocol do', async () => {
+        await store(records);
+        await expectSelects({ statuses: [] }, orchestrationIds);
+        await expectSelects({ statuses: [], kind: 'all' }, [...records.map((r) => r.instanceId)].sort());
+        expect(await backend.countInstances({ statuses: [] })).toEqual(await backend.countInstances({}));
+      });
+
+      it('keeps both ends of the creation window, to the millisecond', async () => {
+        await store(records);
+        await expectSelects({ createdFrom: iso(at(2)), createdTo: iso(at(2)) }, ['q-a2']);
+        await expectSelects({ createdFrom: iso(at(2) + 1), createdTo: iso(at(4) - 1) }, ['q-b1']);
+        await expectSelects({ createdFrom: iso(at(4)) }, ['other', 'q-b2']);
+        await expectSelects({ createdTo: iso(at(1)) }, ['q-a1']);
+        // Dates are UTC midnight; an offset counts.
+        await expectSelects({ createdFrom: '2024-02-01', createdTo: '2024-02-01T01:00:02+01:00' }, ['q-a1', 'q-a2']);
+        await expectSelects({ createdFrom: iso(at(4)), createdTo: iso(at(2)) }, []);
+      });
+
+      it('matches id prefixes, names and custom-status text exactly and case-sensitively', async () => {
+        await store([...records, orchestrationRecord('q-c1', at(7), { status: 'Running', name: 'other', customStatus: '"fetching"' })]);
+        const all = [...orchestrationIds, 'q-c1'].sort();
+        await expectSelects({ instanceIdPrefix: '' }, all);
+        await expectSelects({ instanceIdPrefix: 'Q-' }, []);
+        await expectSelects({ instanceIdPrefix: 'q-a2' }, ['q-a2']);
+        await expectSelects({ name: 'other' }, ['q-c1']);
+        await expectSelects({ name: 'Other ' }, []);
+        await expectSelects({ customStatusContains: '' }, all);
+        await expectSelects({ customStatusContains: '"fetching"' }, ['q-a2', 'q-c1']);
+        await expectSelects({ customStatusContains: 'fetching"}' }, ['q-a2']);
+        await expectSelects({ customStatusContains: 'Fetching' }, []);
+      });
+
+      it('tells entities from orchestrations by the "@" their ids start with; an entity is named by its lower-cased name', async () => {
+        await store([...records, entityRecord('@timer@q2', at(7))]);
+        await expectSelects({ kind: 'entity' }, ['@counter@q1', '@timer@q2']);
+        await expectSelects({ kind: 'entity', name: 'counter' }, ['@counter@q1']);
+        await expectSelects({ kind: 'all', instanceIdPrefix: '@' }, ['@counter@q1', '@timer@q2']);
+        await expectSelects({ kind: 'orchestration', instanceIdPrefix: '@' }, []);
+        await expectSelects({ kind: 'all', statuses: ['Running'], createdFrom: iso(at(6)) }, ['@counter@q1', '@timer@q2']);
+      });
+
+      it('refuses a filter that does not parse with a RangeError naming the field, on every path', async () => {
+        await store(records);
+        const refused: [Omit<InstanceQuery, 'pageSize'>, RegExp][] = [
+          [{ createdFrom: 'yesterday' }, /createdFrom 'yesterday'/],
+          [{ createdTo: '' }, /createdTo ''/],
+          [{ createdFrom: '1' }, /createdFrom '1'/],
+          [{ createdTo: '2024-02-30T00:00:00Z' }, /createdTo '2024-02-30T00:00:00Z'/],
+          [{ createdFrom: '2024-02-01T00:00:00' }, /with Z or an offset/],
+          [{ statuses: ['running' as RuntimeStatus] }, /status 'running'/],
+          [{ kind: 'entities' as InstanceQuery['kind'] }, /kind 'entities'/],
+        ];
+        for (const [query, message] of refused) {
+          await expect(backend.queryInstances(query)).rejects.toThrow(RangeError);
+          await expect(backend.queryInstances(query)).rejects.toThrow(message);
+          await expect(backend.queryInstances({ ...query, pageSize: 2 })).rejects.toThrow(message);
+          await expect(backend.countInstances(query)).rejects.toThrow(message);
+        }
+      });
     });
 
     describe('purge', () => {
@@ -596,6 +665,33 @@ export function describeBackendConformance(name: string, setup: () => Promise<Co
         expect(await backend.purgeInstances({ name: 'Alpha', customStatusContains: 'red' })).toBe(1);
         expect(await backend.purgeInstances({ name: 'Alpha', instanceIdPrefix: 'n-' })).toBe(1);
         expect(await idsOf({})).toEqual(['m-a', 'n-c', 'n-d']);
+      });
+
+      it('purgeInstances refuses a filter that does not parse before it deletes anything', async () => {
+        const at = (seconds: number) => T0 + seconds * 1000;
+        await store([orchestrationRecord('x-done', at(1), { status: 'Completed' }), orchestrationRecord('x-failed', at(2), { status: 'Failed' })]);
+        await expect(backend.purgeInstances({ createdFrom: 'last week' })).rejects.toThrow(/createdFrom 'last week'/);
+        await expect(backend.purgeInstances({ createdFrom: iso(at(0)), createdTo: '' })).rejects.toThrow(RangeError);
+        // Checked before the statuses are narrowed to the terminal ones, so a filter that could purge nothing is refused too.
+        await expect(backend.purgeInstances({ statuses: ['Running'], createdTo: '2024-13-01T00:00:00Z' })).rejects.toThrow(/createdTo/);
+        await expect(backend.purgeInstances({ statuses: ['Done' as RuntimeStatus] })).rejects.toThrow(/status 'Done'/);
+        expect(await idsOf({})).toEqual(['x-done', 'x-failed']);
+      });
+
+      it('purgeInstances reads an empty status list as the terminal ones, keeps both window ends, and purges nothing for only non-terminal statuses', async () => {
+        const at = (seconds: number) => T0 + seconds * 1000;
+        await store([
+          orchestrationRecord('w-1', at(1), { status: 'Completed' }),
+          orchestrationRecord('w-2', at(2), { status: 'Failed' }),
+          orchestrationRecord('w-3', at(3), { status: 'Completed' }),
+          orchestrationRecord('w-4', at(4), { status: 'Terminated' }),
+          orchestrationRecord('w-5', at(2), { status: 'Running' }),
+        ]);
+        expect(await backend.purgeInstances({ statuses: ['Running', 'Pending'] })).toBe(0);
+        expect(await backend.purgeInstances({ createdFrom: iso(at(2)), createdTo: iso(at(3)), statuses: [] })).toBe(2);
+        expect(await idsOf({})).toEqual(['w-1', 'w-4', 'w-5']);
+        expect(await backend.purgeInstances({ statuses: [] })).toBe(2);
+        expect(await idsOf({})).toEqual(['w-5']);
       });
     });
 

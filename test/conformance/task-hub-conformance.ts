@@ -466,6 +466,23 @@ export function describeTaskHubConformance(name: string, setup: () => Promise<Ta
       const all = await hub.queryOrchestrations({});
       expect(all.items.some((s) => s.instanceId.startsWith('@'))).toBe(false);
     });
+
+    it('filters by the one rule of every backend: an empty status list narrows nothing, a time that does not parse is refused before anything is purged', async () => {
+      startWorker({ orchestrators: { Quick: () => [complete(0)] } });
+      for (const id of ['f-1', 'f-2']) await hub.waitForCompletion(await hub.startOrchestration({ name: 'Quick', instanceId: id }));
+      const ids = async (query: Parameters<TaskHub['queryOrchestrations']>[0]) => (await hub.queryOrchestrations(query)).items.map((s) => s.instanceId).sort();
+      expect(await ids({ statuses: [] })).toEqual(['f-1', 'f-2']);
+      expect(await ids({ statuses: [], instanceIdPrefix: 'f-2' })).toEqual(['f-2']);
+      for (const createdFrom of ['yesterday', '', '2024-02-30T00:00:00Z']) {
+        await expect(hub.queryOrchestrations({ createdFrom })).rejects.toThrow(RangeError);
+        await expect(hub.queryOrchestrations({ createdFrom })).rejects.toThrow(`createdFrom '${createdFrom}'`);
+        await expect(hub.purgeBy({ createdFrom })).rejects.toThrow(`createdFrom '${createdFrom}'`);
+      }
+      await expect(hub.purgeBy({ name: 'Quick', createdTo: 'now' })).rejects.toThrow(`createdTo 'now'`);
+      if (hub.countOrchestrations) await expect(hub.countOrchestrations({ createdTo: 'now' })).rejects.toThrow(`createdTo 'now'`);
+      expect(await ids({})).toEqual(['f-1', 'f-2']);
+      expect(await hub.purgeBy({ statuses: [] })).toBe(2);
+    });
   });
 
   describe('entities', () => {

@@ -1,9 +1,11 @@
 // A TaskHubClient whose instance states a test sets directly, for the HTTP API's status-code rules: every
 // runtime status (Canceled included, which no engine produces) on demand, with no worker and no timing.
-// It keeps the TaskHub contract's typed errors and records every client call it receives.
+// It keeps the TaskHub contract's typed errors and the one instance-filter rule, and records every client call it
+// receives.
 
 import { randomBytes } from 'node:crypto';
 import { isTerminal, type RuntimeStatus } from '../../src/core';
+import { checkInstanceFilter, checkPurgeFilter, matchesInstanceFilter } from '../../src/backends';
 import {
   InstanceExistsError,
   InstanceNotFoundError,
@@ -80,11 +82,8 @@ export class ScriptedTaskHub implements TaskHubClient {
 
   async queryOrchestrations(query: OrchestrationQuery): Promise<Page<OrchestrationState>> {
     this.record('queryOrchestrations', query);
-    const matching = [...this.instances.values()]
-      .filter((s) => !query.instanceIdPrefix || s.instanceId.startsWith(query.instanceIdPrefix))
-      .filter((s) => !query.createdFrom || s.createdAt >= query.createdFrom)
-      .filter((s) => !query.createdTo || s.createdAt <= query.createdTo)
-      .filter((s) => !query.statuses || query.statuses.includes(s.status));
+    const filter = checkInstanceFilter(query);
+    const matching = [...this.instances.values()].filter((s) => matchesInstanceFilter(filter, s));
     const start = query.continuationToken ? Number(query.continuationToken) : 0;
     const size = query.pageSize ?? 100;
     const items = matching.slice(start, start + size).map(({ history: _history, ...rest }) => rest);
@@ -138,14 +137,10 @@ export class ScriptedTaskHub implements TaskHubClient {
 
   async purgeBy(filter: PurgeInstancesFilter): Promise<number> {
     this.record('purgeBy', filter);
+    const checked = checkPurgeFilter(filter);
     let deleted = 0;
     for (const state of [...this.instances.values()]) {
-      const matches =
-        isTerminal(state.status) &&
-        (!filter.createdFrom || state.createdAt >= filter.createdFrom) &&
-        (!filter.createdTo || state.createdAt <= filter.createdTo) &&
-        (!filter.statuses || filter.statuses.includes(state.status));
-      if (matches && this.instances.delete(state.instanceId)) deleted++;
+      if (checked && matchesInstanceFilter(checked, state) && this.instances.delete(state.instanceId)) deleted++;
     }
     return deleted;
   }

@@ -5,8 +5,6 @@
 
 import { randomUUID } from 'node:crypto';
 import {
-  isTerminal,
-  TERMINAL_STATUSES,
   silentLogger,
   systemClock,
   type ActivityTask,
@@ -30,6 +28,7 @@ import type {
   PurgeFilter,
 } from '../backend';
 import { InstanceExistsError, LockLostError } from '../errors';
+import { checkPurgeFilter } from '../instance-filter';
 import { DEFAULT_TUNING, type AzureStorageTuning } from './azure-storage-options';
 import { ControlQueueDispatcher, type LockedBatch } from './control-queue-dispatcher';
 import { partitionIndexOf } from './fnv1a';
@@ -299,10 +298,10 @@ export class AzureStorageBackend implements Backend {
   }
 
   async purgeInstances(filter: PurgeFilter): Promise<number> {
-    const statuses = filter.statuses?.filter(isTerminal) ?? TERMINAL_STATUSES;
-    if (statuses.length === 0) return 0;
+    const checked = checkPurgeFilter(filter);
+    if (!checked) return 0;
     // The query has just read the rows: purge them without reading each again.
-    const { instances } = await this.instanceStore.query({ ...filter, statuses, kind: 'all' });
+    const instances = await this.instanceStore.matching(checked);
     for (const record of instances) await this.purge(record.instanceId);
     return instances.length;
   }

@@ -13,22 +13,22 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { Clock, InstanceRecord, Logger } from '../../core';
 import type { InstancePage, InstanceQuery, StatusCounts } from '../backend';
+import { matchesInstanceFilter, type CheckedInstanceFilter, type FilteredInstance } from '../instance-filter';
 import { compareInstanceOrder, decodeContinuationToken, encodeContinuationToken, type InstanceOrderKey } from '../instance-order';
 import { readDateColumn, type TableRow } from './history-table-rows';
 import { optionalCustomStatus } from './instance-table-rows';
 import { unescapePartitionKey } from './key-sanitation';
 
-/** What the index keeps of one row. */
-export interface IndexEntry {
+/** What the index keeps of one row: what the filter looks at (instance-filter.ts), and its place in the order. */
+export interface IndexEntry extends FilteredInstance {
   partitionKey: string;
-  instanceId: string;
   key: InstanceOrderKey;
-  status: string;
-  name: string;
-  /** The custom status when short; absent when none or when `customStatusElsewhere`. */
+  /** key[0], as the filter reads it. */
+  createdAt: number;
+  /** The custom status when short; absent when none or when `customStatusUnread`. */
   customStatus?: string;
   /** The custom status is too long to keep here (or lives in a blob): a custom-status filter reads the row. */
-  customStatusElsewhere: boolean;
+  customStatusUnread: boolean;
   /** The row's Timestamp (ms): a read never replaces a newer entry. */
   timestamp: number;
 }
@@ -124,7 +124,7 @@ export class InstanceIndex {
    * One page in creation order, filtered on the index; each row of the page (and the one after it, which decides
    * whether there is a next page) is read in full and checked, and the index corrected where it was wrong.
    */
-  async page(query: InstanceQuery & { pageSize: number }, read: RowReader): Promise<InstancePage> {
+  async page(filter: CheckedInstanceFilter, query: Pick<InstanceQuery, 'continuationToken' | 'descending'> & { pageSize: number }, read: RowReader): Promise<InstancePage> {
     const { pageSize } = query;
     if (!(Number.isInteger(pageSize) && pageSize > 0)) {
       throw new RangeError(`Invalid pageSize ${pageSize}: pass a positive whole number, or none for all instances.`);
@@ -134,7 +134,7 @@ export class InstanceIndex {
     const records = new Map<string, InstanceRecord>();
     const rejected = new Set<string>();
     for (;;) {
-      const candidates = this.select(query, after, pageSize + 1, rejected);
+      const candidates = this.select(filter, query.descending === true, after, pageSize + 1, rejected);
       const unread = candidates.filter((entry) => !records.has(entry.partitionKey));
       if (unread.length === 0) {
         const instances = candidates.slice(0, pageSize).map((entry) => records.get(entry.partitionKey)!);
@@ -154,14 +154,14 @@ export class InstanceIndex {
         const current = this.byKey.get(entry.partitionKey);
         // Changed or recreated since the index saw it (unless a refresh meanwhile saw a newer version still).
         if (!current || (current.timestamp <= fresh.timestamp && !sameEntry(fresh, current))) this.put(fresh);
-        if (matches(fresh, query, row.record.customStatus)) records.set(entry.partitionKey, row.record);
+        if (matchesInstanceFilter(filter, row.record)) records.set(entry.partitionKey, row.record);
         else rejected.add(entry.partitionKey);
       }
     }
   }
 
   /** Counts by status on the index; rows whose custom status is not kept are read when the filter needs it. */
-  async count(query: InstanceQuery, read: RowReader): Promise<StatusCounts> {
+  async count(filter: CheckedInstanceFilter, read: RowReader): Promise<StatusCounts> {
     await this.refresh();
     const counts: StatusCounts = {};
     const unsure: IndexEntry[] = [];
@@ -170,20 +170,19 @@ export class InstanceIndex {
       counts[key] = (counts[key] ?? 0) + 1;
     };
     for (const entry of this.sorted) {
-      if (!matches(entry, query, entry.customStatus)) continue;
-      if (query.customStatusContains !== undefined && entry.customStatusElsewhere) unsure.push(entry);
+      if (!matchesInstanceFilter(filter, entry)) continue;
+      if (filter.customStatusContains !== undefined && entry.customStatusUnread) unsure.push(entry);
       else add(entry.status);
     }
     if (unsure.length) {
       const rows = await read(unsure.map((entry) => entry.partitionKey));
-      for (const row of rows.values()) if (matches(entryOfRecord('', row), query, row.record.customStatus)) add(row.record.status);
+      for (const { record } of rows.values()) if (matchesInstanceFilter(filter, record)) add(record.status);
     }
     return counts;
   }
 
-  /** Up to `limit` entries matching the query (as far as the index tells) after `after`, in the query's order. */
-  private select(query: InstanceQuery, after: InstanceOrderKey | undefined, limit: number, rejected: Set<string>): IndexEntry[] {
-    const descending = query.descending === true;
+  /** Up to `limit` entries matching the filter (as far as the index tells) after `after`, in the given order. */
+  private select(filter: CheckedInstanceFilter, descending: boolean, after: InstanceOrderKey | undefined, limit: number, rejected: Set<string>): IndexEntry[] {
     const step = descending ? -1 : 1;
     let i: number;
     if (after === undefined) i = descending ? this.sorted.length - 1 : 0;
@@ -191,7 +190,7 @@ export class InstanceIndex {
     const found: IndexEntry[] = [];
     for (; i >= 0 && i < this.sorted.length && found.length < limit; i += step) {
       const entry = this.sorted[i];
-      if (!rejected.has(entry.partitionKey) && matches(entry, query, entry.customStatus)) found.push(entry);
+      if (!rejected.has(entry.partitionKey) && matchesInstanceFilter(filter, entry)) found.push(entry);
     }
     return found;
   }
@@ -321,28 +320,32 @@ function entryOfRow(row: TableRow): IndexEntry {
   const instanceId = unescaped === partitionKey ? partitionKey : unescaped;
   const customStatus = optionalCustomStatus(row.CustomStatus);
   const elsewhere = (typeof row.CustomStatusBlobName === 'string' && row.CustomStatusBlobName !== '') || (customStatus?.length ?? 0) > INDEXED_CUSTOM_STATUS_CHARS;
+  const createdAt = Date.parse(readDateColumn(row.CreatedTime) ?? new Date(0).toISOString());
   return {
     partitionKey,
     instanceId,
-    key: [Date.parse(readDateColumn(row.CreatedTime) ?? new Date(0).toISOString()), instanceId],
+    key: [createdAt, instanceId],
+    createdAt,
     status: intern(String(row.RuntimeStatus)),
     name: intern(String(row.Name ?? '')),
     ...(customStatus !== undefined && !elsewhere ? { customStatus } : {}),
-    customStatusElsewhere: elsewhere,
+    customStatusUnread: elsewhere,
     timestamp: timestampOf(row.timestamp),
   };
 }
 
 function entryOfRecord(partitionKey: string, { record, timestamp }: ReadRow): IndexEntry {
   const elsewhere = (record.customStatus?.length ?? 0) > INDEXED_CUSTOM_STATUS_CHARS;
+  const createdAt = Date.parse(record.createdAt);
   return {
     partitionKey,
     instanceId: record.instanceId,
-    key: [Date.parse(record.createdAt), record.instanceId],
+    key: [createdAt, record.instanceId],
+    createdAt,
     status: record.status,
     name: record.name,
     ...(record.customStatus !== undefined && !elsewhere ? { customStatus: record.customStatus } : {}),
-    customStatusElsewhere: elsewhere,
+    customStatusUnread: elsewhere,
     timestamp,
   };
 }
@@ -358,26 +361,6 @@ function sameEntry(a: IndexEntry, b: IndexEntry): boolean {
     a.status === b.status &&
     a.name === b.name &&
     a.customStatus === b.customStatus &&
-    a.customStatusElsewhere === b.customStatusElsewhere
+    a.customStatusUnread === b.customStatusUnread
   );
-}
-
-/**
- * Whether the entry matches the query; `customStatus` is the full custom status, or the entry's (absent when not
- * kept, which then matches any text: the row is read to decide).
- */
-function matches(entry: IndexEntry, query: InstanceQuery, customStatus: string | undefined): boolean {
-  const kind = query.kind ?? 'orchestration';
-  const isEntity = entry.instanceId.startsWith('@');
-  if ((kind === 'orchestration' && isEntity) || (kind === 'entity' && !isEntity)) return false;
-  if (query.instanceIdPrefix && !entry.instanceId.startsWith(query.instanceIdPrefix)) return false;
-  if (query.name !== undefined && entry.name !== query.name) return false;
-  if (query.statuses?.length && !query.statuses.includes(entry.status as never)) return false;
-  if (query.createdFrom && entry.key[0] < Date.parse(query.createdFrom)) return false;
-  if (query.createdTo && entry.key[0] > Date.parse(query.createdTo)) return false;
-  if (query.customStatusContains !== undefined) {
-    if (customStatus === undefined && entry.customStatusElsewhere) return true;
-    if (!(customStatus ?? '').includes(query.customStatusContains)) return false;
-  }
-  return true;
 }

@@ -5,6 +5,7 @@ import { DurableRuntimeError } from '../../core';
 import { odata, type TableClient } from '@azure/data-tables';
 import type { InstanceRecord } from '../../core';
 import type { InstancePage, InstanceQuery, StatusCounts } from '../backend';
+import { checkInstanceFilter, matchesInstanceFilter, type CheckedInstanceFilter } from '../instance-filter';
 import { instanceOrderKey, pageInOrder } from '../instance-order';
 import { checkpointOf, generationOf, instanceRecordToRow, rowToInstanceRecord } from './instance-table-rows';
 import { escapePartitionKey } from './key-sanitation';
@@ -81,19 +82,24 @@ export class InstanceStore {
   /**
    * Matching instances in creation order (then instance id), or the reverse: the order every backend pages in. A
    * page is chosen on the index (instance-index.ts) and only its rows are read; without a page size every match is
-   * read with the server-side filter, so purges by filter never rely on the index.
+   * read with the server-side filter.
    */
   async query(query: InstanceQuery): Promise<InstancePage> {
+    const filter = checkInstanceFilter(query);
     const { pageSize } = query;
-    if (pageSize !== undefined) return this.index.page({ ...query, pageSize }, (keys) => this.readRows(keys));
-    const records = (await this.list(instanceQueryFilter(query))).filter((record) => customStatusMatches(record.customStatus, query));
-    const entries = records.map((record) => ({ key: instanceOrderKey(record.createdAt, record.instanceId), value: record }));
+    if (pageSize !== undefined) return this.index.page(filter, { ...query, pageSize }, (keys) => this.readRows(keys));
+    const entries = (await this.matching(filter)).map((record) => ({ key: instanceOrderKey(record.createdAt, record.instanceId), value: record }));
     return { instances: pageInOrder(entries, query).values };
   }
 
+  /** Every match, read with the server-side filter (so purges by filter never rely on the index), in no order. */
+  async matching(filter: CheckedInstanceFilter): Promise<InstanceRecord[]> {
+    return (await this.list(instanceQueryFilter(filter))).filter((record) => matchesInstanceFilter(filter, record));
+  }
+
   /** Counts by status, on the index. */
-  count(query: InstanceQuery): Promise<StatusCounts> {
-    return this.index.count(query, (keys) => this.readRows(keys));
+  async count(query: InstanceQuery): Promise<StatusCounts> {
+    return this.index.count(checkInstanceFilter(query), (keys) => this.readRows(keys));
   }
 
   /**
@@ -137,10 +143,6 @@ export class InstanceStore {
   }
 }
 
-function customStatusMatches(customStatus: string | undefined, query: InstanceQuery): boolean {
-  return query.customStatusContains === undefined || (customStatus ?? '').includes(query.customStatusContains);
-}
-
 /**
  * Keys per OR-ed query: the Table service accepts at most 15 comparisons in a filter, and `RowKey eq ''` is one
  * (https://learn.microsoft.com/rest/api/storageservices/querying-tables-and-entities#constructing-filter-strings).
@@ -149,19 +151,22 @@ export const MAX_KEYS_PER_QUERY = 14;
 /** Queries of one readRows in flight at once. */
 const PARALLEL_READS = 8;
 
-/** A6.3: the OData filter for a query; entity ids start with '@', so a key range separates the two kinds. */
-export function instanceQueryFilter(query: InstanceQuery): string | undefined {
+/**
+ * A6.3: the OData filter that narrows what is read (the custom-status text is matched on the rows); entity ids start
+ * with '@', so a key range separates the two kinds.
+ */
+export function instanceQueryFilter(filter: CheckedInstanceFilter): string | undefined {
   const terms: string[] = [];
-  if (query.createdFrom) terms.push(`CreatedTime ge datetime'${new Date(query.createdFrom).toISOString()}'`);
-  if (query.createdTo) terms.push(`CreatedTime le datetime'${new Date(query.createdTo).toISOString()}'`);
-  if (query.name !== undefined) terms.push(odata`Name eq ${query.name}`);
-  if (query.statuses?.length) terms.push(`(${query.statuses.map((s) => odata`RuntimeStatus eq ${s}`).join(' or ')})`);
-  if (query.instanceIdPrefix) {
+  if (filter.createdFrom !== undefined) terms.push(`CreatedTime ge datetime'${new Date(filter.createdFrom).toISOString()}'`);
+  if (filter.createdTo !== undefined) terms.push(`CreatedTime le datetime'${new Date(filter.createdTo).toISOString()}'`);
+  if (filter.name !== undefined) terms.push(odata`Name eq ${filter.name}`);
+  if (filter.statuses) terms.push(`(${[...filter.statuses].map((s) => odata`RuntimeStatus eq ${s}`).join(' or ')})`);
+  if (filter.instanceIdPrefix !== undefined) {
     // Keys compare by UTF-16 code unit; U+FFFF sorts after every unit an id can continue with (surrogates too).
-    const prefix = escapePartitionKey(query.instanceIdPrefix);
+    const prefix = escapePartitionKey(filter.instanceIdPrefix);
     terms.push(odata`PartitionKey ge ${prefix} and PartitionKey lt ${`${prefix}\uffff`}`);
   }
-  const kind = query.kind ?? 'orchestration';
+  const { kind } = filter;
   if (kind === 'orchestration') terms.push(`(PartitionKey lt '@' or PartitionKey ge 'A')`);
   if (kind === 'entity') terms.push(`(PartitionKey ge '@' and PartitionKey lt 'A')`);
   return terms.length ? terms.join(' and ') : undefined;

@@ -6,7 +6,7 @@
 // ManualClock a time skip would otherwise break a long invocation. A lock ends only by complete, abandon, or
 // when the instance is purged or replaced (its holder then gets LockLostError).
 
-import { isTerminal, systemClock, TERMINAL_STATUSES } from '../../core';
+import { systemClock } from '../../core';
 import type { ActivityTask, Clock, HistoryEvent, InstanceRecord, OutboundMessage, TaskMessage } from '../../core';
 import type {
   ActivityWorkItemLease,
@@ -20,9 +20,10 @@ import type {
   StatusCounts,
 } from '../backend';
 import { InstanceExistsError, LockLostError } from '../errors';
+import { checkInstanceFilter, checkPurgeFilter, matchesInstanceFilter } from '../instance-filter';
 import { ChangeNotifier } from './change-notifier';
 import { frozenCopy, plainCopy } from './frozen-copy';
-import { countByStatus, matchesQuery, pageOf } from './instance-query';
+import { countByStatus, pageOf } from './instance-query';
 import { VisibilityAlarm } from './visibility-alarm';
 
 export interface MemoryBackendOptions {
@@ -133,12 +134,14 @@ export class MemoryBackend implements Backend {
   }
 
   async queryInstances(query: InstanceQuery): Promise<InstancePage> {
-    const matching = this.records().filter((record) => matchesQuery(record, query));
+    const filter = checkInstanceFilter(query);
+    const matching = this.records().filter((record) => matchesInstanceFilter(filter, record));
     return plainCopy(pageOf(matching, query));
   }
 
   async countInstances(query: Omit<InstanceQuery, 'descending' | 'pageSize' | 'continuationToken'>): Promise<StatusCounts> {
-    return countByStatus(this.records().filter((record) => matchesQuery(record, query)));
+    const filter = checkInstanceFilter(query);
+    return countByStatus(this.records().filter((record) => matchesInstanceFilter(filter, record)));
   }
 
   async purgeInstance(instanceId: string): Promise<boolean> {
@@ -151,8 +154,9 @@ export class MemoryBackend implements Backend {
   }
 
   async purgeInstances(filter: PurgeFilter): Promise<number> {
-    const statuses = filter.statuses?.filter(isTerminal) ?? TERMINAL_STATUSES;
-    const doomed = this.records().filter((record) => matchesQuery(record, { ...filter, statuses, kind: 'all' }));
+    const checked = checkPurgeFilter(filter);
+    if (!checked) return 0;
+    const doomed = this.records().filter((record) => matchesInstanceFilter(checked, record));
     for (const record of doomed) await this.purgeInstance(record.instanceId);
     return doomed.length;
   }

@@ -1,11 +1,13 @@
 // Listing, counting and purging orchestrations by filter over the Scheduler's protocol (specs/backends.md B2, B3).
 // InstanceQuery carries runtime statuses, a created-time window, an instance-id prefix, a page size and a
-// continuation token; PurgeInstanceFilter only statuses and the window. What the server cannot filter on (the
-// orchestrator name, custom-status text; for purges also the prefix) is matched here, page by page, so a filter
-// is never dropped: a filtered purge never purges an instance that does not match. The Scheduler lists in its own
-// order, so "newest first" is refused rather than ignored.
+// continuation token; PurgeInstanceFilter only statuses and the window. The filter is checked before the first call
+// and every instance the server returns is matched here by the rule every backend uses (backends/instance-filter.ts):
+// what the server cannot filter on (the orchestrator name, custom-status text; for purges also the prefix) is
+// matched page by page, so a filter is never dropped: a filtered purge never purges an instance that does not
+// match. The Scheduler lists in its own order, so "newest first" is refused rather than ignored.
 
-import { TERMINAL_STATUSES, isEntityInstanceId, isTerminal, type RuntimeStatus } from '../../core';
+import type { RuntimeStatus } from '../../core';
+import { checkInstanceFilter, checkPurgeFilter, matchesInstanceFilter, type CheckedInstanceFilter } from '../../backends';
 import { MAX_PURGE_BATCH } from '../../scheduler-protocol';
 import { NotSupportedError } from '../errors';
 import type { OrchestrationFilter, OrchestrationQuery, OrchestrationState, Page, PurgeInstancesFilter, StatusCounts } from '../task-hub';
@@ -48,15 +50,15 @@ export async function queryInstances(server: InstanceServer, query: Orchestratio
   if (query.descending) {
     throw new NotSupportedError('The Durable Task Scheduler lists instances in its own order: it cannot list them newest first. Leave the order unset.');
   }
+  const filter = checkInstanceFilter(query);
   const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
-  const matches = hubMatcher(query);
   const items: OrchestrationState[] = [];
   let continuationToken = query.continuationToken;
   // Each server page asks only for what is still missing, so a page never holds more than pageSize and the
   // token never skips an instance it did not return.
   for (let read = 0; read < MAX_SERVER_PAGES_PER_LIST && items.length < pageSize; read++) {
-    const page = await server.query({ ...serverQuery(query), pageSize: pageSize - items.length, continuationToken });
-    items.push(...page.items.filter(matches));
+    const page = await server.query({ ...serverQuery(filter), pageSize: pageSize - items.length, continuationToken });
+    items.push(...page.items.filter((state) => matchesInstanceFilter(filter, state)));
     continuationToken = page.continuationToken;
     if (!continuationToken) break;
   }
@@ -65,9 +67,10 @@ export async function queryInstances(server: InstanceServer, query: Orchestratio
 
 /** Counts by status, reading every matching instance: refused past MAX_COUNTED_INSTANCES. */
 export async function countInstances(server: InstanceServer, filter: OrchestrationFilter): Promise<StatusCounts> {
+  const checked = checkInstanceFilter(filter);
   const counts: StatusCounts = {};
   let total = 0;
-  for await (const state of everyMatch(server, filter)) {
+  for await (const state of everyMatch(server, checked)) {
     if (++total > MAX_COUNTED_INSTANCES) {
       throw new NotSupportedError(
         `More than ${MAX_COUNTED_INSTANCES.toLocaleString('en-US')} instances match, and the Durable Task Scheduler cannot count them server-side: narrow the filter (status, dates, id prefix) to see counts.`,
@@ -83,38 +86,38 @@ export async function countInstances(server: InstanceServer, filter: Orchestrati
  * with a name, prefix or custom-status text the matching ids are collected first and purged by id in batches.
  */
 export async function purgeInstances(server: InstanceServer, filter: PurgeInstancesFilter): Promise<number> {
-  const statuses = (filter.statuses ?? TERMINAL_STATUSES).filter(isTerminal);
-  if (statuses.length === 0) return 0;
-  if (filter.name === undefined && filter.customStatusContains === undefined && filter.instanceIdPrefix === undefined) {
-    return server.purgeFilter({ statuses, createdFrom: filter.createdFrom, createdTo: filter.createdTo });
+  // Orchestrations only: the server's purge filter and purge by id go to orchestrations (isOrchestration).
+  const checked = checkPurgeFilter(filter);
+  if (!checked) return 0;
+  const orchestrations: CheckedInstanceFilter = { ...checked, kind: 'orchestration' };
+  if (checked.name === undefined && checked.customStatusContains === undefined && checked.instanceIdPrefix === undefined) {
+    const { createdFrom, createdTo } = serverQuery(orchestrations);
+    return server.purgeFilter({ statuses: [...checked.statuses], createdFrom, createdTo });
   }
   const ids: string[] = [];
-  for await (const state of everyMatch(server, { ...filter, statuses })) ids.push(state.instanceId);
+  for await (const state of everyMatch(server, orchestrations)) ids.push(state.instanceId);
   let deleted = 0;
   for (let start = 0; start < ids.length; start += MAX_PURGE_BATCH) deleted += await server.purgeBatch(ids.slice(start, start + MAX_PURGE_BATCH));
   return deleted;
 }
 
 /** Every instance that matches, read from the server in pages of COUNT_PAGE_SIZE. */
-async function* everyMatch(server: InstanceServer, filter: OrchestrationFilter): AsyncGenerator<OrchestrationState> {
-  const matches = hubMatcher(filter);
+async function* everyMatch(server: InstanceServer, filter: CheckedInstanceFilter): AsyncGenerator<OrchestrationState> {
   let continuationToken: string | undefined;
   do {
     const page = await server.query({ ...serverQuery(filter), pageSize: COUNT_PAGE_SIZE, continuationToken });
-    for (const state of page.items) if (matches(state)) yield state;
+    for (const state of page.items) if (matchesInstanceFilter(filter, state)) yield state;
     continuationToken = page.continuationToken;
   } while (continuationToken);
 }
 
-function serverQuery(filter: OrchestrationFilter): Omit<ServerInstanceQuery, 'pageSize'> {
-  return { statuses: filter.statuses, createdFrom: filter.createdFrom, createdTo: filter.createdTo, instanceIdPrefix: filter.instanceIdPrefix };
-}
-
-/** What the hub checks itself: orchestrations only (the server lists entities' ids too), name, custom-status text. */
-function hubMatcher(filter: OrchestrationFilter): (state: OrchestrationState) => boolean {
-  const { name, customStatusContains } = filter;
-  return (state) =>
-    !isEntityInstanceId(state.instanceId) &&
-    (name === undefined || state.name === name) &&
-    (customStatusContains === undefined || (state.customStatus ?? '').includes(customStatusContains));
+/** What the Scheduler's InstanceQuery carries of the filter; the rest (and entities, which it lists too) is matched here. */
+function serverQuery(filter: CheckedInstanceFilter): Omit<ServerInstanceQuery, 'pageSize'> {
+  const time = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+  return {
+    statuses: filter.statuses && [...filter.statuses],
+    createdFrom: time(filter.createdFrom),
+    createdTo: time(filter.createdTo),
+    instanceIdPrefix: filter.instanceIdPrefix,
+  };
 }

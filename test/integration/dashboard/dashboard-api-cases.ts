@@ -170,6 +170,8 @@ export function describeDashboardApi(
         expect(await allPages('customStatus=waiting')).toEqual(['approval-1']);
         expect((await allPages('customStatus=echoed&prefix=echo-')).sort()).toEqual(['echo-1', 'echo-2', 'echo-3']);
         expect(await allPages('name=Nobody')).toEqual([]);
+        // An empty status list is no status filter, on every backend (src/backends/backend.ts InstanceFilter).
+        expect((await allPages('status=')).sort()).toEqual((await allPages('')).sort());
         const { items } = await get<InstanceList>('orchestrations?prefix=flaky');
         expect(items).toEqual([expect.objectContaining({ instanceId: 'flaky-1', name: 'Flaky', status: 'Failed', failure: 'Step Work failed' })]);
         expect(items[0]).not.toHaveProperty('input');
@@ -256,6 +258,7 @@ export function describeDashboardApi(
           ['orchestrations?order=sideways', /order must be asc/],
           ['orchestrations?continuationToken=not-a-token', /Invalid continuation token/],
           ['counts?status=Nope', /Unknown status 'Nope'/],
+          ['counts?createdTo=soon', /createdTo 'soon' is not a time/],
           ['entities?prefix=k', /A key prefix needs the entity name/],
           ['entities/counter', /is not an entity id/],
         ];
@@ -360,6 +363,7 @@ export function describeDashboardApi(
         expect(await call('orchestrations/purge-a', { method: 'DELETE' })).toEqual({ status: 200, body: { message: "Purged 'purge-a' and its history.", instanceId: 'purge-a', purged: 1 } });
         expect((await call('orchestrations/purge-a')).status).toBe(404);
         expect((await get<StatusCountsView>('counts?prefix=purge-&status=Completed,Failed,Terminated,Canceled')).total).toBe(2);
+        expect(await call('purge', { body: { prefix: 'purge-', createdFrom: 'last week' } })).toEqual({ status: 400, body: { error: expect.stringMatching(/createdFrom 'last week' is not a time/) } });
         expect(await call('purge', { body: { prefix: 'purge-', name: 'Echo' } })).toEqual({ status: 200, body: { message: 'Purged 2 finished instances.', purged: 2 } });
         expect(await allPages('prefix=purge-')).toEqual(['purge-running']);
       });

@@ -59,6 +59,15 @@ describe('GET instances/', () => {
     expect(message(res)).toMatch(expected);
   });
 
+  it('reads an empty runtimeStatus as no status filter, as the extension does (TryGetIEnumerableQueryParameterValue finds none)', async () => {
+    hub.put({ instanceId: 'r1', status: 'Running' });
+    hub.put({ instanceId: 'c1', status: 'Completed' });
+    const res = await httpCall(`${base}/instances/?runtimeStatus=`);
+    expect(res.status).toBe(200);
+    expect((res.json as { instanceId: string }[]).map((s) => s.instanceId).sort()).toEqual(['c1', 'r1']);
+    expect(hub.callsOf('queryOrchestrations').at(-1)).toEqual([expect.objectContaining({ statuses: undefined })]);
+  });
+
   it('answers 400 for a continuation token it did not issue', async () => {
     const res = await httpCall(`${base}/instances/`, { headers: { 'x-ms-continuation-token': 'page-2' } });
     expect(res.status).toBe(400);
@@ -83,6 +92,17 @@ describe('DELETE instances/{id} and instances/', () => {
     const res = await httpCall(`${base}/instances/`, { method: 'DELETE' });
     expect(res.status).toBe(400);
     expect(res.json).toBe("Please provide value for 'createdTimeFrom' parameter.");
+  });
+
+  it('answers 400 for a purge window that does not parse, and purges nothing', async () => {
+    hub.put({ instanceId: 'q1', status: 'Completed' });
+    for (const query of ['createdTimeFrom=last-week', 'createdTimeFrom=2000-01-01T00:00:00Z&createdTimeTo=2024-02-30']) {
+      const res = await httpCall(`${base}/instances/?${query}`, { method: 'DELETE' });
+      expect(res.status).toBe(400);
+      expect(message(res)).toMatch(/which is not a date; use ISO 8601/);
+    }
+    expect(hub.callsOf('purgeBy')).toEqual([]);
+    expect(await hub.getOrchestration('q1')).toBeDefined();
   });
 
   it('purges by filter (200 with the count), and answers 404 when nothing matched', async () => {
