@@ -124,6 +124,13 @@ export interface Backend {
   start(): Promise<void>;
   /** Stops background upkeep and gives up leases; stored data stays. */
   stop(): Promise<void>;
+  /**
+   * Names the present stretch of time in which this process makes every commit of the instance (it leases the
+   * instance's partition), or undefined when it does not. While the name stays the same no other process has changed
+   * the instance's orchestration state, so a task hub that saw it then learns of its end from its own commits and need
+   * not re-read storage. Absent: the hub always re-reads.
+   */
+  localCommitsEpoch?(instanceId: string): number | undefined;
 
   // --- Client operations
 

@@ -151,6 +151,14 @@ export class AzureStorageBackend implements Backend {
     return this.worker?.partitions.ownedPartitions() ?? [];
   }
 
+  /**
+   * While this worker leases the instance's control queue, every commit of the instance is made here (A13.1): the
+   * epoch of that lease.
+   */
+  localCommitsEpoch(instanceId: string): number | undefined {
+    return this.worker?.partitions.leaseEpoch(this.partitionOf(instanceId));
+  }
+
   start(): Promise<void> {
     this.started ??= this.startOnce();
     return this.started;

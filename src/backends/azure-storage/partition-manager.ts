@@ -83,6 +83,9 @@ function isProcessAlive(pid: number): boolean {
 export class TablePartitionManager {
   readonly workerId: string;
   private readonly owned = new Map<number, Ownership>();
+  /** Per owned partition, which of this worker's takings it is (leaseEpoch). */
+  private readonly epochs = new Map<number, number>();
+  private takings = 0;
   private readonly drained = new Set<number>();
   /** Last known ETag of each row we own, for the one-transaction renewal. */
   private readonly etags = new Map<number, string>();
@@ -104,6 +107,11 @@ export class TablePartitionManager {
 
   ownedPartitions(): number[] {
     return [...this.owned.keys()].sort((a, b) => a - b);
+  }
+
+  /** A number that stays the same while this worker keeps the partition's lease, and changes when it takes it again. */
+  leaseEpoch(partition: number): number | undefined {
+    return this.owned.has(partition) ? this.epochs.get(partition) : undefined;
   }
 
   /** Creates the lease rows if needed, takes a first pass, and keeps the leases in a background loop. */
@@ -309,6 +317,7 @@ export class TablePartitionManager {
 
   private take(partition: number, state: Ownership, from?: { owner: string; why: string }): void {
     this.owned.set(partition, state);
+    this.epochs.set(partition, ++this.takings);
     this.drained.delete(partition);
     const taken = from ? ` from ${from.owner}, ${from.why}` : '';
     this.options.logger.info(`Worker ${this.workerId} acquired ${this.queueNames[partition]}${taken}.`);
@@ -317,6 +326,7 @@ export class TablePartitionManager {
 
   private release(partition: number, reason: string): void {
     this.owned.delete(partition);
+    this.epochs.delete(partition);
     this.drained.delete(partition);
     this.etags.delete(partition);
     this.options.logger.info(`Worker ${this.workerId} released ${this.queueNames[partition]}: ${reason}.`);

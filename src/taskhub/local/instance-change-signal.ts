@@ -4,21 +4,26 @@
 export class InstanceChangeSignal {
   private readonly listeners = new Map<string, Set<() => void>>();
 
-  /** Resolves at the next change of the instance, when `signal` aborts, or after `timeoutMs` of real time. */
-  next(instanceId: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  /**
+   * Resolves with true at the next change of the instance, or with false when `signal` aborts or after `timeoutMs`
+   * of real time.
+   */
+  next(instanceId: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
     return new Promise((resolve) => {
       const listeners = this.listeners.get(instanceId) ?? new Set();
       this.listeners.set(instanceId, listeners);
-      const done = () => {
+      const settle = (changed: boolean) => {
         clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        listeners.delete(done);
+        signal?.removeEventListener('abort', onTimeoutOrAbort);
+        listeners.delete(onChange);
         if (listeners.size === 0 && this.listeners.get(instanceId) === listeners) this.listeners.delete(instanceId);
-        resolve();
+        resolve(changed);
       };
-      const timer = setTimeout(done, timeoutMs);
-      signal?.addEventListener('abort', done, { once: true });
-      listeners.add(done);
+      const onChange = () => settle(true);
+      const onTimeoutOrAbort = () => settle(false);
+      const timer = setTimeout(onTimeoutOrAbort, timeoutMs);
+      signal?.addEventListener('abort', onTimeoutOrAbort, { once: true });
+      listeners.add(onChange);
     });
   }
 

@@ -59,11 +59,11 @@ export interface LocalTaskHubOptions {
   name?: string;
   /** Most operations in one entity batch. */
   maxEntityBatchSize?: number;
+  /** How often waitForCompletion re-reads storage for commits made by other processes (real ms, default 1 s). */
+  completionPollMs?: number;
 }
 
-
-/** waitForCompletion re-reads storage at least this often (real ms), for commits made by other processes. */
-const COMPLETION_POLL_MS = 1000;
+const DEFAULT_COMPLETION_POLL_MS = 1000;
 
 /** cleanEntityStorage looks at this many entities per call. */
 const CLEAN_ENTITY_PAGE_SIZE = 100;
@@ -74,6 +74,7 @@ export class LocalTaskHub implements TaskHub {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly maxEntityBatchSize: number;
+  private readonly completionPollMs: number;
   private readonly changes = new InstanceChangeSignal();
   private readonly work: EngineWorkSource;
   private running = false;
@@ -84,6 +85,7 @@ export class LocalTaskHub implements TaskHub {
     this.logger = options.logger ?? silentLogger;
     this.name = options.name ?? 'default';
     this.maxEntityBatchSize = options.maxEntityBatchSize ?? DEFAULT_MAX_ENTITY_BATCH_SIZE;
+    this.completionPollMs = options.completionPollMs ?? DEFAULT_COMPLETION_POLL_MS;
     this.work = new EngineWorkSource({
       backend: this.backend,
       logger: this.logger,
@@ -219,12 +221,20 @@ export class LocalTaskHub implements TaskHub {
   }
 
   async waitForCompletion(instanceId: string, signal?: AbortSignal): Promise<OrchestrationState | undefined> {
+    let ended = true;
+    let readInEpoch: number | undefined;
     for (;;) {
       // Listen before reading, so a commit between the read and the wait is not missed.
-      const changed = this.changes.next(instanceId, COMPLETION_POLL_MS, signal);
-      const state = await this.getOrchestration(instanceId);
-      if (state && isTerminal(state.status)) return state;
-      await changed;
+      const next = this.changes.next(instanceId, this.completionPollMs, signal);
+      // While this process makes every commit of the instance (Backend.localCommitsEpoch), only an ending commit of
+      // this hub can end it: the periodic re-read is for commits of other processes, and costs a storage read.
+      const epoch = this.backend.localCommitsEpoch?.(instanceId);
+      if (ended || epoch === undefined || epoch !== readInEpoch) {
+        readInEpoch = epoch;
+        const state = await this.getOrchestration(instanceId);
+        if (state && isTerminal(state.status)) return state;
+      }
+      ended = await next;
       if (signal?.aborted || !this.running) return undefined;
     }
   }

@@ -13,6 +13,8 @@ import { AzureStorageBackend, resolveStorageConnection } from '../../../src/back
 import { partitionIndexOf } from '../../../src/backends/azure-storage/fnv1a';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azurite';
 import { AzureWorkerProcess } from '../../support/azure-worker';
+import { ScriptedWorker } from '../../support/scripted-worker';
+import { LocalTaskHub } from '../../../src/taskhub/local';
 import { waitFor } from '../../support/wait-for';
 
 /** Short leases and visibility so takeovers happen in seconds. */
@@ -104,6 +106,46 @@ test('two workers split the control queues; when one is killed the other takes i
   const owners = [];
   for await (const row of leases.listEntities<{ CurrentOwner?: string }>()) owners.push(row.CurrentOwner);
   expect(owners).toEqual([a.workerId, a.workerId, a.workerId, a.workerId]);
+});
+
+test('a wait on an instance whose control queue this worker leases reads storage only when this worker ends it; a wait on another worker\'s instance re-reads', async () => {
+  const hubName = uniqueHubName();
+  const a = worker(hubName);
+  const reads = new Map<string, number>();
+  const getInstance = a.getInstance.bind(a);
+  a.getInstance = (instanceId) => {
+    reads.set(instanceId, (reads.get(instanceId) ?? 0) + 1);
+    return getInstance(instanceId);
+  };
+  const hub = new LocalTaskHub({ backend: a, name: hubName, completionPollMs: 20 });
+  await hub.start();
+  const orchestrations = new ScriptedWorker(hub, {
+    orchestrators: { Approval: ({ history }) => (history.some((e) => e.type === 'eventRaised') ? [{ type: 'completeOrchestration', id: 0, orchestrationStatus: 'Completed', result: '"ok"' }] : []) },
+  }).start();
+  cleanups.push(() => hub.stop(), () => orchestrations.stop());
+  const b = await childWorker(hubName);
+  const bPartitions = await waitFor('an even split', async () => {
+    const owned = await b.request<number[]>({ command: 'partitions' });
+    return owned.length === 2 && a.ownedPartitions().length === 2 ? owned : undefined;
+  });
+
+  const here = idOnPartition(a.ownedPartitions(), 'here');
+  await hub.startOrchestration({ name: 'Approval', instanceId: here });
+  await waitFor('the approval to run', async () => (await hub.getOrchestration(here))?.status === 'Running');
+  const readsBefore = reads.get(here)!;
+  const completed = hub.waitForCompletion(here);
+  // Another worker's instance: only storage can tell this worker that it ended, so its wait re-reads every 20 ms.
+  const elsewhere = idOnPartition(bPartitions, 'there');
+  const stopWaiting = new AbortController();
+  const waitingElsewhere = hub.waitForCompletion(elsewhere, stopWaiting.signal);
+  await waitFor('20 re-reads of the instance on the other worker', () => (reads.get(elsewhere) ?? 0) >= 20);
+  stopWaiting.abort();
+  await waitingElsewhere;
+
+  // Meanwhile the wait on this worker's instance read it once, when it began.
+  expect(reads.get(here)! - readsBefore).toBe(1);
+  await hub.raiseEvent(here, 'Go');
+  expect(await completed).toMatchObject({ instanceId: here, status: 'Completed', output: '"ok"' });
 });
 
 test('an activity goes to the worker that asks for it: a waiting worker never takes more than it asked for', async () => {
