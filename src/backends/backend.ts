@@ -63,8 +63,8 @@ export interface InstanceFilter {
   instanceIdPrefix?: string;
   /**
    * Creation-time window, both ends inclusive (A6.3: `CreatedTime ge …` and `CreatedTime le …`), compared to the
-   * millisecond. ISO-8601: a date (UTC midnight) or a date-time with `Z` or an offset; anything else, '' included,
-   * is refused. A window whose start is after its end matches nothing, as in DT.AS.
+   * millisecond. ISO-8601 as core's parseIsoDateTime reads it (a date is UTC midnight, a time without a zone is UTC);
+   * anything else, '' included, is refused. A window whose start is after its end matches nothing, as in DT.AS.
    */
   createdFrom?: string;
   createdTo?: string;

@@ -3,7 +3,7 @@
 // (taskhub/grpc/instance-queries.ts). A filter is checked once, before anything is read or deleted: a filter that
 // does not parse is refused, never read as "no filter".
 
-import { RUNTIME_STATUSES, TERMINAL_STATUSES, isEntityInstanceId, type RuntimeStatus } from '../core';
+import { RUNTIME_STATUSES, TERMINAL_STATUSES, isEntityInstanceId, parseIsoDateTime, type RuntimeStatus } from '../core';
 import type { InstanceFilter, InstanceQuery, PurgeFilter } from './backend';
 
 export type InstanceKind = NonNullable<InstanceQuery['kind']>;
@@ -77,19 +77,8 @@ export function matchesInstanceFilter(filter: CheckedInstanceFilter, instance: F
   return true;
 }
 
-/**
- * An ISO-8601 date (UTC midnight) or date-time with `Z` or an offset, so the answer never depends on the host's time
- * zone; Date.parse alone would also take "1" (the year 2001) and roll 2024-02-30 over to March.
- */
-const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
-
 function parseTime(value: string, field: string): number {
-  const match = typeof value === 'string' ? ISO_TIME.exec(value) : null;
-  if (match) {
-    const [year, month, day] = match.slice(1, 4).map(Number);
-    const date = new Date(Date.UTC(year, month - 1, day));
-    const ms = Date.parse(value);
-    if (!Number.isNaN(ms) && date.getUTCMonth() === month - 1 && date.getUTCDate() === day) return ms;
-  }
-  throw new RangeError(`Invalid ${field} '${String(value)}': expected an ISO-8601 time such as 2024-01-01T00:00:00Z (with Z or an offset), or no ${field}.`);
+  const time = typeof value === 'string' ? parseIsoDateTime(value.trim()) : undefined;
+  if (time === undefined) throw new RangeError(`Invalid ${field} '${String(value)}': expected an ISO-8601 time such as 2024-01-01T00:00:00Z, or no ${field}.`);
+  return Date.parse(time);
 }

@@ -3,6 +3,7 @@ export * from './clock';
 export * from './errors';
 export * from './key-comparison';
 export * from './remember-last';
+export { parseIsoDateTime } from './iso-date-time';
 export * from './entity-id';
 export * from './failure';
 export * from './history';

@@ -1,7 +1,7 @@
 // The list's query string, checked and turned into a task-hub query: every malformed value gets a 400 that
 // names the parameter and the form it takes.
 
-import { RUNTIME_STATUSES, isRuntimeStatus, type RuntimeStatus } from '../core';
+import { RUNTIME_STATUSES, isRuntimeStatus, parseIsoDateTime, type RuntimeStatus } from '../core';
 import type { OrchestrationFilter, OrchestrationQuery } from '../taskhub';
 import { badRequest } from './request-errors';
 
@@ -62,7 +62,7 @@ function text(params: URLSearchParams, name: string): string | undefined {
 function time(params: URLSearchParams, name: string): string | undefined {
   const value = text(params, name);
   if (value === undefined) return undefined;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw badRequest(`${name} '${value}' is not a time: use ISO-8601, e.g. 2024-05-01T12:00:00Z.`);
-  return new Date(ms).toISOString();
+  const time = parseIsoDateTime(value);
+  if (time === undefined) throw badRequest(`${name} '${value}' is not a time: use ISO-8601, e.g. 2024-05-01T12:00:00Z.`);
+  return time;
 }

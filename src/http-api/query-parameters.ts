@@ -3,7 +3,7 @@
 // ignored, as .NET's TryParse does; dates, statuses and wait times that do not parse are refused with a
 // message, because silently dropping a filter would widen a query or a purge.
 
-import { RUNTIME_STATUSES, type RuntimeStatus } from '../core';
+import { RUNTIME_STATUSES, parseIsoDateTime, type RuntimeStatus } from '../core';
 import { badRequest } from './errors';
 
 export class QueryParameters {
@@ -43,7 +43,7 @@ export class QueryParameters {
   date(name: string): string | undefined {
     const value = this.string(name);
     if (value === undefined || value.trim() === '') return undefined;
-    const time = parseDateTime(value.trim());
+    const time = parseIsoDateTime(value.trim());
     if (time === undefined) {
       throw badRequest(`Query parameter '${name}' is '${value}', which is not a date; use ISO 8601, e.g. 2024-01-31T08:00:00Z.`);
     }
@@ -83,24 +83,4 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 function parseRuntimeStatus(value: string): RuntimeStatus | undefined {
   if (/^\d+$/.test(value)) return RUNTIME_STATUSES[Number(value)];
   return RUNTIME_STATUSES.find((status) => status.toLowerCase() === value.toLowerCase());
-}
-
-const ISO_DATE_TIME =
-  /^(\d{1,4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*([Zz]|[+-]\d{2}:?\d{2})?$/;
-
-/** Parses ISO 8601 strictly enough that garbage is refused; years with fewer than four digits are padded (Python's strftime). */
-export function parseDateTime(value: string): string | undefined {
-  const match = ISO_DATE_TIME.exec(value);
-  if (!match) return undefined;
-  const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', zone = 'Z'] = match;
-  const offset = zone.toUpperCase() === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
-  const ms = fraction ? fraction.slice(0, 4).padEnd(4, '0') : '.000';
-  const normalized = `${year.padStart(4, '0')}-${month}-${day}T${hour}:${minute}:${second}${ms}${offset}`;
-  const time = Date.parse(normalized);
-  if (Number.isNaN(time)) return undefined;
-  // Date.parse rolls 2024-02-30 over to March; refuse dates that do not exist.
-  const check = new Date(0);
-  check.setUTCFullYear(Number(year), Number(month) - 1, Number(day));
-  if (check.getUTCMonth() !== Number(month) - 1 || check.getUTCDate() !== Number(day)) return undefined;
-  return new Date(time).toISOString();
 }

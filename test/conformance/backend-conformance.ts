@@ -606,7 +606,7 @@ export function describeBackendConformance(name: string, setup: () => Promise<Co
           [{ createdTo: '' }, /createdTo ''/],
           [{ createdFrom: '1' }, /createdFrom '1'/],
           [{ createdTo: '2024-02-30T00:00:00Z' }, /createdTo '2024-02-30T00:00:00Z'/],
-          [{ createdFrom: '2024-02-01T00:00:00' }, /with Z or an offset/],
+          [{ createdFrom: '2024-02-01T25:00:00Z' }, /createdFrom '2024-02-01T25:00:00Z'/],
           [{ statuses: ['running' as RuntimeStatus] }, /status 'running'/],
           [{ kind: 'entities' as InstanceQuery['kind'] }, /kind 'entities'/],
         ];

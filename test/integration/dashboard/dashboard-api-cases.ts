@@ -252,6 +252,9 @@ export function describeDashboardApi(
         const cases: [string, RegExp][] = [
           ['orchestrations?status=Sleeping', /Unknown status 'Sleeping': use one of Running/],
           ['orchestrations?createdFrom=yesterday', /createdFrom 'yesterday' is not a time: use ISO-8601/],
+          // Date.parse would read '1' as the year 2001 and roll 2024-02-30 over to March: both are refused, as by the HTTP API.
+          ['orchestrations?createdFrom=1', /createdFrom '1' is not a time/],
+          ['orchestrations?createdTo=2024-02-30', /createdTo '2024-02-30' is not a time/],
           ['orchestrations?createdFrom=2024-02-01T00:00:00Z&createdTo=2024-01-01T00:00:00Z', /is after createdTo/],
           ['orchestrations?pageSize=0', /pageSize must be a whole number from 1 to 500/],
           ['orchestrations?pageSize=abc', /pageSize must be a whole number/],

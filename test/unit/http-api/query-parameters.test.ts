@@ -1,6 +1,7 @@
 // Query-string conventions of the extension's HttpApiHandler (specs/durable-functions-protocol.md §7).
 import { HttpApiError } from '../../../src/http-api/errors';
-import { parseDateTime, QueryParameters } from '../../../src/http-api/query-parameters';
+import { parseIsoDateTime } from '../../../src/core';
+import { QueryParameters } from '../../../src/http-api/query-parameters';
 
 const q = (raw: string) => new QueryParameters(raw);
 
@@ -43,20 +44,20 @@ describe('QueryParameters', () => {
   });
 });
 
-describe('parseDateTime', () => {
+describe('parseIsoDateTime (core), as the HTTP API reads times', () => {
   it('treats a time without offset as UTC and applies offsets', () => {
-    expect(parseDateTime('2024-03-01T10:00:00')).toBe('2024-03-01T10:00:00.000Z');
-    expect(parseDateTime('2024-03-01T10:00:00+02:00')).toBe('2024-03-01T08:00:00.000Z');
-    expect(parseDateTime('2024-03-01')).toBe('2024-03-01T00:00:00.000Z');
+    expect(parseIsoDateTime('2024-03-01T10:00:00')).toBe('2024-03-01T10:00:00.000Z');
+    expect(parseIsoDateTime('2024-03-01T10:00:00+02:00')).toBe('2024-03-01T08:00:00.000Z');
+    expect(parseIsoDateTime('2024-03-01')).toBe('2024-03-01T00:00:00.000Z');
   });
 
   it("pads years with fewer than four digits (Python's strftime on Linux)", () => {
-    expect(parseDateTime('999-01-01T00:00:00Z')).toBe('0999-01-01T00:00:00.000Z');
+    expect(parseIsoDateTime('999-01-01T00:00:00Z')).toBe('0999-01-01T00:00:00.000Z');
   });
 
   it('refuses dates that do not exist and free text', () => {
-    expect(parseDateTime('2024-02-30T00:00:00Z')).toBeUndefined();
-    expect(parseDateTime('next tuesday')).toBeUndefined();
-    expect(parseDateTime('2024-01-01T00:00:00Zjunk')).toBeUndefined();
+    expect(parseIsoDateTime('2024-02-30T00:00:00Z')).toBeUndefined();
+    expect(parseIsoDateTime('next tuesday')).toBeUndefined();
+    expect(parseIsoDateTime('2024-01-01T00:00:00Zjunk')).toBeUndefined();
   });
 });
