@@ -265,7 +265,9 @@ export class AzureStorageBackend implements Backend {
     for (let attempt = 0; attempt < 3; attempt++) {
       if (existing && !options.replaceableStatuses.includes(existing.record.status)) break;
       try {
-        await this.instanceStore.write(record, existing ? existing.generation + 1 : 0, existing?.etag);
+        const etag = await this.instanceStore.write(record, existing ? existing.generation + 1 : 0, existing?.etag);
+        if (existing) this.checkpoints.forget(record.instanceId);
+        else if (etag !== '*' && this.localCommitsEpoch(record.instanceId) !== undefined) this.checkpoints.rememberCreated(structuredClone(record), etag);
         return;
       } catch (error) {
         if (!(error instanceof InstanceRowConflictError)) throw error;
@@ -467,7 +469,7 @@ export class AzureStorageBackend implements Backend {
   private async prepare(batch: LockedBatch): Promise<InstanceWorkItem | undefined> {
     // A client start means a client just wrote the Instances row: read it, not this worker's copy.
     const clientStart = batch.messages.some((m) => m.data!.fromClient && m.data!.message.event.type === 'executionStarted');
-    const state = await this.checkpoints.load(batch.instanceId, clientStart);
+    const state = await this.checkpoints.load(batch.instanceId, { clientStart, clientMessagesOnly: batch.messages.every((m) => m.data!.fromClient) });
     const accepted: ReceivedMessage[] = [];
     const history = currentHistory(state);
     const alreadyProcessed = new Set(state.processedMessageIds);

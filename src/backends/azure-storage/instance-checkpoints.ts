@@ -18,12 +18,19 @@ export class InstanceCheckpoints {
   ) {}
 
   /**
-   * The state a work item starts from: this worker's last commit if it has it, except that `freshRecord` (a
-   * client start in the batch: the row was just written by a client) re-reads the Instances row.
+   * The state a work item starts from: this worker's last commit if it has it, except that `batch.clientStart` (the
+   * row was just written by a client) re-reads the Instances row. What this worker's own client created
+   * (rememberCreated) stands in for both tables only while every message is a client's: a message an orchestration
+   * or activity sent was sent by an execution this worker did not see, and must be judged against what is stored.
    */
-  async load(instanceId: string, freshRecord: boolean): Promise<InstanceState> {
-    const cached = this.cache.get(instanceId);
-    if (cached && !freshRecord) return cached;
+  async load(instanceId: string, batch: { clientStart: boolean; clientMessagesOnly: boolean }): Promise<InstanceState> {
+    const remembered = this.cache.get(instanceId);
+    if (remembered?.createdHere) {
+      if (batch.clientMessagesOnly) return remembered;
+    } else if (remembered && !batch.clientStart) {
+      return remembered;
+    }
+    const cached = remembered?.createdHere ? undefined : remembered;
     const [read, history] = await Promise.all([
       this.instances.get(instanceId),
       cached ? Promise.resolve(cachedHistory(cached)) : this.history.read(instanceId),
@@ -105,6 +112,23 @@ export class InstanceCheckpoints {
     const etag = await this.instances.write(record, mark.generation, stored?.etag, mark.number);
     this.logger.info(`Rolled the Instances row of '${instanceId}' forward to history checkpoint ${mark.number}: the worker that wrote the history stopped before updating the row.`);
     return { record, generation: mark.generation, checkpoint: mark.number, etag };
+  }
+
+  /**
+   * An instance this worker's own client just created where no row existed. Its first work item needs neither the
+   * Instances row (it is `record`, with `etag`) nor the history: there is none, or a dead worker's leftovers whose
+   * sentinel makes the first commit fail and the work item reload, as after any conflict. That saves the point read
+   * and the history query of every start made through this worker. Whatever this worker already holds for the id is
+   * newer or handled by the client start's re-read, and is kept: this worker may even have run the start already.
+   */
+  rememberCreated(record: InstanceRecord, etag: string): void {
+    if (this.cache.has(record.instanceId)) return;
+    this.remember(record.instanceId, { record, generation: 0, instanceEtag: etag, history: [], checkpoint: 0, processedMessageIds: [], createdHere: true });
+  }
+
+  /** The instance was written over by a client: what this worker remembers of it is no starting point. */
+  forget(instanceId: string): void {
+    this.cache.delete(instanceId);
   }
 
   private remember(instanceId: string, state: InstanceState): InstanceState {

@@ -19,6 +19,11 @@ export interface InstanceState {
   /** The last checkpoint's number and consumed message ids (history-store.ts CheckpointMark). */
   checkpoint: number;
   processedMessageIds: readonly string[];
+  /**
+   * This worker's client created the instance and nothing was committed since: the record is the row the client
+   * wrote, so the client start need not be re-read (InstanceCheckpoints.rememberCreated).
+   */
+  createdHere?: boolean;
 }
 
 export class InstanceStateCache {
@@ -34,6 +39,10 @@ export class InstanceStateCache {
       this.entries.set(instanceId, state);
     }
     return state;
+  }
+
+  has(instanceId: string): boolean {
+    return this.entries.has(instanceId);
   }
 
   set(instanceId: string, state: InstanceState): void {

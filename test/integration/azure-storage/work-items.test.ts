@@ -99,6 +99,49 @@ test('a started instance is handed out with its record and start message, and a 
   await backend.abandonInstance(next!);
 });
 
+test('a start made through the worker that leases its control queue is handed out without reading the Instances row or the history', async () => {
+  const clock = new ManualClock(Date.UTC(2024, 0, 1));
+  const backend = createBackend(uniqueHubName(), clock);
+  await backend.start();
+  const { record, start } = newInstance(clock, 'fresh');
+  await backend.createInstance(record, start, { replaceableStatuses: [] });
+  backend.transactions.reset();
+
+  const item = await backend.lockNextInstance();
+  expect(item?.instance).toEqual(record);
+  expect(item?.history).toEqual([]);
+  const reads = backend.transactions.snapshot();
+  expect(reads['table.pointRead'] ?? 0).toBe(0);
+  expect(reads['table.query'] ?? 0).toBe(0);
+
+  // The remembered row's ETag guards the first commit as a read one would.
+  const t = isoTime(clock.now());
+  await backend.completeInstance(item!, {
+    instance: { ...record, status: 'Completed', lastUpdatedAt: t, completedAt: t, output: '"done"' },
+    history: { append: [{ type: 'orchestratorStarted', eventId: -1, timestamp: t }, start.event] },
+    messages: [],
+    activities: [],
+  });
+  expect(await backend.getInstance('fresh')).toMatchObject({ status: 'Completed', output: '"done"' });
+  expect((await backend.getHistory('fresh')).map((e) => e.type)).toEqual(['orchestratorStarted', 'executionStarted']);
+});
+
+test('a start another client made (the row written elsewhere) is read from storage before its first episode', async () => {
+  const clock = new ManualClock(Date.UTC(2024, 0, 1));
+  const hubName = uniqueHubName();
+  const worker = createBackend(hubName, clock);
+  await worker.start();
+  const client = storage.backend({ hubName, clock });
+  const { record, start } = newInstance(clock, 'elsewhere');
+  await client.createInstance(record, start, { replaceableStatuses: [] });
+  worker.transactions.reset();
+
+  const item = await worker.lockNextInstance();
+  expect(item?.instance).toEqual(record);
+  expect(worker.transactions.snapshot()).toMatchObject({ 'table.pointRead': 1, 'table.query': 1 });
+  await worker.abandonInstance(item!);
+});
+
 test('queue messages use the DT.AS 2.x envelope as raw JSON', async () => {
   const { hub, backend } = await backendWithInstance('instance1');
   // specs/backends.md A3: "instance1" → partition 1 of 4.
