@@ -58,6 +58,8 @@ const NO_REPLACE = { replaceableStatuses: [] };
 const TERMINAL: RuntimeStatus[] = ['Completed', 'Failed', 'Terminated'];
 /** A fixed creation-time origin for query and purge cases, so ranges do not depend on the clock. */
 const T0 = Date.UTC(2024, 1, 1);
+/** T0 plus whole seconds. */
+const at = (seconds: number) => T0 + seconds * 1000;
 
 export function describeBackendConformance(name: string, setup: () => Promise<ConformanceTarget>): void {
   describe(`${name} backend conformance`, () => {
@@ -483,7 +485,6 @@ export function describeBackendConformance(name: string, setup: () => Promise<Co
     });
 
     describe('queries', () => {
-      const at = (seconds: number) => T0 + seconds * 1000;
       const records = [
         orchestrationRecord('q-a1', at(1), { status: 'Completed', output: '1', completedAt: iso(at(10)) }),
         orchestrationRecord('q-a2', at(2), { status: 'Running', name: 'Other', customStatus: '{"stage":"fetching"}' }),
@@ -634,7 +635,6 @@ export function describeBackendConformance(name: string, setup: () => Promise<Co
       });
 
       it('purgeInstances deletes only terminal instances that match, and counts them', async () => {
-        const at = (seconds: number) => T0 + seconds * 1000;
         await store([
           orchestrationRecord('p-done', at(1), { status: 'Completed' }),
           orchestrationRecord('p-failed', at(2), { status: 'Failed' }),
@@ -654,7 +654,6 @@ export function describeBackendConformance(name: string, setup: () => Promise<Co
       });
 
       it('purgeInstances narrows by name, id prefix and custom status', async () => {
-        const at = (seconds: number) => T0 + seconds * 1000;
         await store([
           orchestrationRecord('n-a', at(1), { status: 'Completed', name: 'Alpha', customStatus: '"green"' }),
           orchestrationRecord('n-b', at(2), { status: 'Failed', name: 'Alpha', customStatus: '"red"' }),
@@ -668,7 +667,6 @@ export function describeBackendConformance(name: string, setup: () => Promise<Co
       });
 
       it('purgeInstances refuses a filter that does not parse before it deletes anything', async () => {
-        const at = (seconds: number) => T0 + seconds * 1000;
         await store([orchestrationRecord('x-done', at(1), { status: 'Completed' }), orchestrationRecord('x-failed', at(2), { status: 'Failed' })]);
         await expect(backend.purgeInstances({ createdFrom: 'last week' })).rejects.toThrow(/createdFrom 'last week'/);
         await expect(backend.purgeInstances({ createdFrom: iso(at(0)), createdTo: '' })).rejects.toThrow(RangeError);
@@ -679,7 +677,6 @@ export function describeBackendConformance(name: string, setup: () => Promise<Co
       });
 
       it('purgeInstances reads an empty status list as the terminal ones, keeps both window ends, and purges nothing for only non-terminal statuses', async () => {
-        const at = (seconds: number) => T0 + seconds * 1000;
         await store([
           orchestrationRecord('w-1', at(1), { status: 'Completed' }),
           orchestrationRecord('w-2', at(2), { status: 'Failed' }),
